@@ -1,0 +1,5 @@
+"""Entry point for ``python -m shipyard``."""
+
+from shipyard.cli.main import main
+
+raise SystemExit(main())
