@@ -1,0 +1,1 @@
+"""The workflow language: reading, validating and modelling ``.github/workflows`` files."""
