@@ -1,0 +1,89 @@
+"""The ``shipyard`` command: argument parsing, command dispatch and the one error boundary.
+
+Each command lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``;
+modules are imported only when their command runs, so ``shipyard validate`` never pays for
+what ``shipyard run`` needs. Exit codes: 0 success, 1 user error or failed check,
+2 bad command line, 3 a bug in Shipyard (a crash log is written), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from shipyard import __version__
+
+# command name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("shipyard.cli.validate", "check workflow files the way GitHub does"),
+    "eval": ("shipyard.cli.evaluate", "evaluate a GitHub Actions expression"),
+    "list": ("shipyard.cli.listing", "show which workflows and jobs an event fires"),
+}
+
+
+def _parse(argv: Sequence[str]) -> tuple[argparse.Namespace, str | None]:
+    """Parse ``argv``; only the chosen command's module is imported to define its options."""
+    parser = argparse.ArgumentParser(
+        prog="shipyard",
+        description="Run GitHub Actions workflows natively, with GitHub's exact semantics.",
+    )
+    parser.add_argument("--version", action="version", version=f"shipyard {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    wanted = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module_name, help_text) in COMMANDS.items():
+        if name == wanted:
+            importlib.import_module(module_name).add_parser(sub, name, help_text)
+        else:
+            sub.add_parser(name, help=help_text)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return args, None
+    return args, COMMANDS[args.command][0]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    from shipyard.errors import UserError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args, module_name = _parse(argv)
+        if module_name is None:
+            return 0
+        module = importlib.import_module(module_name)
+        code: int = module.run(args)
+        return code
+    except UserError as err:
+        print(f"error: {err.render()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception:  # the one boundary that turns a bug into a crash log
+        return _crash()
+
+
+def _crash() -> int:
+    import tempfile
+    import traceback
+
+    text = traceback.format_exc()
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="shipyard-crash-", suffix=".log", delete=False
+    ) as log:
+        log.write(text)
+    print(
+        f"error: Shipyard hit an internal error (a bug); details in {log.name}\n\n"
+        "hint: please report it with that file",
+        file=sys.stderr,
+    )
+    return 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
