@@ -84,6 +84,7 @@ def evaluate_line(expr: str, contexts: Mapping[str, Any]) -> dict[str, object]:
         status=str(status) if status is not None else None,
         needs=needs if isinstance(needs, Mapping) else None,
     )
+    functions["hashFiles"] = _hash_files
     try:
         text = expr.strip()
         if "${{" in text:
@@ -98,6 +99,13 @@ def evaluate_line(expr: str, contexts: Mapping[str, Any]) -> dict[str, object]:
     except (ExpressionError, EvaluationError) as err:
         return {"ok": False, "error": err.message}
     return {"ok": True, "value": value, "coerced": to_display_string(value)}
+
+
+def _hash_files(*patterns: object) -> str:
+    """``hashFiles()`` over the current folder (the workspace when run standalone)."""
+    from shipyard.hashfiles import hash_files
+
+    return hash_files(Path.cwd(), [str(p) for p in patterns])
 
 
 def _whole_expression(text: str) -> str | None:
