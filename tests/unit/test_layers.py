@@ -11,13 +11,13 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "shipyard"
 
 # Layers, lowest first. A module may import its own layer or any lower one.
 LAYERS: list[set[str]] = [
-    {"errors", "diagnostics", "source", "settings", "__init__", "__main__"},
+    {"errors", "diagnostics", "source", "settings", "__init__"},
     {"expr"},
     {"workflow", "stepio", "reports"},
     {"plan"},
     {"repository", "hashfiles", "backends", "actions", "store"},
     {"engine", "scaffold", "notify"},
-    {"cli", "web", "worker", "testing"},
+    {"cli", "web", "worker", "testing", "__main__"},
 ]
 PURE = {"expr", "workflow", "plan", "stepio", "reports"}
 # Modules that do I/O, or read the clock or the environment.
