@@ -67,11 +67,11 @@ def large_workflow(jobs: int = 200) -> str:
             "      value: ${{ steps.compute.outputs.value }}",
             "    steps:",
             "      - id: compute",
-            "        run: echo \"value=$((1 + 1))\" >> \"$GITHUB_OUTPUT\"",
+            '        run: echo "value=$((1 + 1))" >> "$GITHUB_OUTPUT"',
             "      - name: Use it",
             "        env:",
             "          VALUE: ${{ steps.compute.outputs.value }}",
-            "        run: test \"$VALUE\" = 2",
+            '        run: test "$VALUE" = 2',
         ]
     return "\n".join(lines) + "\n"
 

@@ -5,7 +5,7 @@ rules: ``*``, ``?``, ``[...]`` within one path segment, ``**`` across folders, a
 ``!`` excludes, later patterns override earlier ones) under the workspace; for each
 matched regular file, take the SHA-256 digest of its bytes; the result is the hex
 SHA-256 of those digests concatenated, or ``''`` when nothing matched. Files are taken in
-sorted path order so the hash is the same on every machine.
+depth-first name order so the hash is the same on every machine.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,24 +80,41 @@ def matcher(patterns: list[str]) -> Callable[[str], bool]:
     return matches
 
 
+def _walk(root: Path) -> Iterator[tuple[str, Path]]:
+    """Depth-first, entries in name order, files and folders interleaved (as @actions/glob)."""
+    stack: list[tuple[str, Path]] = [("", root)]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        rel, path = stack.pop()
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if not path.is_dir():
+            yield rel, path
+            continue
+        if (info.st_dev, info.st_ino) in seen:  # a symlink loop
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            names = sorted(os.listdir(path))
+        except OSError:
+            continue
+        stack.extend((f"{rel}/{n}" if rel else n, path / n) for n in reversed(names))
+
+
 def hash_files(workspace: Path, patterns: list[str]) -> str:
     """The ``hashFiles(patterns...)`` value for ``workspace`` (``''`` when nothing matches)."""
     matches = matcher(patterns)
-    root = workspace.resolve()
     total = hashlib.sha256()
     count = 0
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        dirnames.sort()
-        rel_dir = os.path.relpath(dirpath, root)
-        for name in sorted(filenames):
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
-            full = Path(dirpath) / name
-            if not matches(rel) or not full.is_file():
-                continue
-            digest = hashlib.sha256()
-            with full.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
-            total.update(digest.digest())
-            count += 1
+    for rel, path in _walk(workspace.resolve()):
+        if not rel or not matches(rel):
+            continue
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        total.update(digest.digest())
+        count += 1
     return total.hexdigest() if count else ""

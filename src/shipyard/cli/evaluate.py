@@ -18,7 +18,7 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.add_argument("expression", nargs="?", metavar="EXPR", help="e.g. \"format('{0}', 1)\"")
     parser.add_argument(
-        "--context", metavar="FILE.json", help="contexts as a JSON object: {\"github\": {...}}"
+        "--context", metavar="FILE.json", help='contexts as a JSON object: {"github": {...}}'
     )
     parser.add_argument(
         "--jsonl",
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if args.jsonl:
         return run_jsonl(sys.stdin, sys.stdout)
     if args.expression is None:
-        raise UserError("no expression given", hint="shipyard eval \"1 == 1\", or --jsonl")
+        raise UserError("no expression given", hint='shipyard eval "1 == 1", or --jsonl')
     contexts = _load_contexts(args.context) if args.context else {}
     result = evaluate_line(args.expression, contexts)
     if not result["ok"]:
@@ -57,7 +57,10 @@ def run_jsonl(stdin: TextIO, stdout: TextIO) -> int:
             contexts = request.get("contexts") or {}
             expr = request.get("expr")
             if not isinstance(expr, str) or not isinstance(contexts, Mapping):
-                out = {"ok": False, "error": f"line {number}: need a string expr and object contexts"}
+                out = {
+                    "ok": False,
+                    "error": f"line {number}: need a string expr and object contexts",
+                }
             else:
                 out = evaluate_line(expr, contexts)
             out = {"id": request.get("id"), **out}

@@ -18,7 +18,8 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
     )
     parser.add_argument("--event", "-e", default="push", help="event name (default: push)")
     parser.add_argument(
-        "--ref", help="full or short ref, e.g. refs/tags/v1 or main (default: the checked-out branch)"
+        "--ref",
+        help="full or short ref, e.g. refs/tags/v1 or main (default: the checked-out branch)",
     )
     parser.add_argument("--base", help="pull_request: the base branch (default: main)")
     parser.add_argument("--type", dest="activity", help="activity type, e.g. opened, labeled")
@@ -52,7 +53,7 @@ def _inputs(pairs: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the decision for every workflow; exit 1 when a workflow cannot be read."""
-    from shipyard.workflow.inputs import normalise_dispatch_inputs
+    from shipyard.workflow.inputs import normalise_dispatch_inputs, raise_for_problems
     from shipyard.workflow.reader import parse_workflow
     from shipyard.workflow.triggers import Event, match_workflow
 
@@ -85,9 +86,11 @@ def run(args: argparse.Namespace) -> int:
         if decision.fires:
             inputs: dict[str, object] = {}
             if event.name == "workflow_dispatch" and decision.event_config is not None:
-                inputs = dict(
-                    normalise_dispatch_inputs(decision.event_config.inputs, given_inputs)
+                values, problems = normalise_dispatch_inputs(
+                    decision.event_config.inputs, given_inputs
                 )
+                raise_for_problems(event.name, problems)
+                inputs = dict(values)
             row["jobs"] = _jobs(workflow, event, inputs)
         rows.append(row)
     if args.json:

@@ -51,7 +51,15 @@ STATUS_FUNCTIONS: tuple[FunctionInfo, ...] = (
 """The job-status functions; a condition calling none of them gets ``success() &&``."""
 
 HASHFILES = FunctionInfo("hashFiles", 1, 255)
-HOST_FUNCTIONS: tuple[FunctionInfo, ...] = (*STATUS_FUNCTIONS, HASHFILES)
+HOST_FUNCTIONS: tuple[FunctionInfo, ...] = (
+    # In a job ``if:`` GitHub allows ``success('build')`` / ``failure('a', 'b')``: the
+    # widest arities, since evaluation runs on conditions the schema already checked.
+    FunctionInfo("success", 0, 255),
+    FunctionInfo("failure", 0, 255),
+    FunctionInfo("cancelled", 0, 0),
+    FunctionInfo("always", 0, 0),
+    HASHFILES,
+)
 STATUS_FUNCTION_NAMES = frozenset(f.name for f in STATUS_FUNCTIONS)
 
 BUILTIN_FUNCTIONS: dict[str, FunctionInfo] = {
