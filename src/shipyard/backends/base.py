@@ -1,0 +1,77 @@
+"""The backend seam: *what* to run (:class:`ExecRequest`) apart from *how* (:class:`Backend`).
+
+A backend runs one process for a step: it streams the process's output lines (stdout and
+stderr merged, in order) to a callback, enforces the timeout, and stops the whole process
+group when cancelled. The engine never touches ``subprocess`` itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ExecRequest:
+    """One process to run: argv, environment (complete, not merged), folder, time limit."""
+
+    argv: tuple[str, ...]
+    env: Mapping[str, str]
+    cwd: str
+    timeout: float | None = None  # seconds; None = no limit
+    stdin: bytes | None = None
+    label: str = ""  # for messages: the step's name
+
+
+@dataclass(frozen=True, slots=True)
+class ExecResult:
+    """How a process ended. ``exit_code`` is None when it could not start."""
+
+    exit_code: int | None
+    timed_out: bool = False
+    cancelled: bool = False
+    error: str | None = None  # why it could not start (e.g. shell not found)
+    duration: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True for a process that started and exited 0 in time."""
+        return self.exit_code == 0 and not self.timed_out and not self.cancelled
+
+
+@dataclass(slots=True)
+class CancelToken:
+    """Set once to cancel; backends watch it and stop the process group."""
+
+    _event: threading.Event = field(default_factory=threading.Event)
+    reason: str = ""
+
+    def cancel(self, reason: str = "cancelled") -> None:
+        """Request cancellation (idempotent; the first reason wins)."""
+        if not self._event.is_set():
+            self.reason = reason
+            self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether cancellation was requested."""
+        return self._event.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until cancelled or ``timeout`` seconds pass; True when cancelled."""
+        return self._event.wait(timeout)
+
+
+LineSink = Callable[[str], None]
+
+
+class Backend(Protocol):
+    """Runs processes for steps."""
+
+    name: str
+
+    def execute(self, request: ExecRequest, on_line: LineSink, cancel: CancelToken) -> ExecResult:
+        """Run ``request`` to the end, calling ``on_line`` for each output line (no newline)."""
+        ...

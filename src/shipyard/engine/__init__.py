@@ -1,0 +1,1 @@
+"""The engine: events from git, workspaces, scheduling and running jobs and steps."""

@@ -1,0 +1,311 @@
+"""The scheduler: every job starts the moment its own ``needs`` are done — no stage barriers.
+
+It owns the run's job state machine and nothing else: which jobs are ready, how many run
+at once (``--jobs``), ``max-parallel`` and ``fail-fast`` within a matrix, concurrency
+groups, and cancellation. What a job *is* stays outside, behind two callbacks:
+
+- ``prepare(node, needs, run_cancelled) -> Preparation`` decides, once a job's needs are
+  done, whether it runs (its ``if``) and as which instances (its matrix);
+- ``run(instance, cancel) -> InstanceResult`` runs one instance in a worker thread.
+
+A job's result aggregates its instances the way GitHub reports ``needs.<id>.result``:
+``failure`` if any failed, else ``cancelled`` if any was cancelled, else ``success``
+(``skipped`` when the job did not run at all).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from shipyard.backends.base import CancelToken
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One job of one workflow; ``needs`` are keys of other nodes."""
+
+    key: str
+    needs: tuple[str, ...] = ()
+    workflow_group: str | None = None  # the workflow's concurrency group, if any
+    payload: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeResult:
+    """A finished job: GitHub's result word and its outputs."""
+
+    result: str  # success | failure | cancelled | skipped
+    outputs: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """One runnable instance of a job (a matrix combination, or the job itself)."""
+
+    node_key: str
+    index: int
+    payload: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Preparation:
+    """What ``prepare`` decided: skip (with a reason) or run these instances."""
+
+    instances: tuple[Instance, ...] = ()
+    skip_reason: str | None = None
+    result_if_skipped: str = "skipped"  # "cancelled" when skipped by a cancellation
+    fail_fast: bool = True
+    max_parallel: int | None = None
+    group: str | None = None  # job-level concurrency group
+    cancel_in_progress: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceResult:
+    """How an instance ended; ``counts_as`` is the result seen by ``needs`` (continue-on-error)."""
+
+    result: str
+    outputs: Mapping[str, str] = field(default_factory=dict)
+    counts_as: str | None = None
+
+
+Prepare = Callable[[Node, Mapping[str, NodeResult], bool], Preparation]
+RunInstance = Callable[[Instance, CancelToken], InstanceResult]
+Listener = Callable[[str, str, object], None]  # (event, node_key, detail)
+
+
+@dataclass(slots=True)
+class _JobState:
+    node: Node
+    prep: Preparation | None = None
+    waiting: list[Instance] = field(default_factory=list)
+    running: dict[int, CancelToken] = field(default_factory=dict)
+    finished: dict[int, InstanceResult] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    failed_fast: bool = False
+    result: NodeResult | None = None
+
+
+class Scheduler:
+    """Runs a set of nodes to completion; see the module docstring."""
+
+    def __init__(
+        self,
+        nodes: Sequence[Node],
+        prepare: Prepare,
+        run: RunInstance,
+        *,
+        max_jobs: int,
+        listener: Listener | None = None,
+    ) -> None:
+        self._states = {n.key: _JobState(n) for n in nodes}
+        self._order = [n.key for n in nodes]
+        self._prepare = prepare
+        self._run = run
+        self._max_jobs = max(1, max_jobs)
+        self._listen = listener or (lambda _e, _k, _d: None)
+        self._events: queue.Queue[tuple[str, int, InstanceResult] | None] = queue.Queue()
+        self._cancelled = False
+        self._running_total = 0
+        self._group_holder: dict[str, str] = {}  # group -> node key (job or workflow level)
+        self._group_pending: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    # -- public -------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Cancel the run (thread-safe; e.g. from a SIGINT handler)."""
+        with self._lock:
+            self._cancelled = True
+        self._events.put(None)
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the run was cancelled."""
+        return self._cancelled
+
+    def results(self) -> dict[str, NodeResult]:
+        """Results of the nodes that finished, by key."""
+        return {k: s.result for k, s in self._states.items() if s.result is not None}
+
+    def run(self) -> dict[str, NodeResult]:
+        """Run until every node has a result; returns them by key."""
+        with ThreadPoolExecutor(max_workers=self._max_jobs, thread_name_prefix="job") as pool:
+            self._pool = pool
+            while True:
+                self._advance()
+                if all(s.result is not None for s in self._states.values()):
+                    break
+                message = self._events.get()
+                if message is not None:
+                    self._finish_instance(*message)
+                if self._cancelled:
+                    self._cancel_running()
+        return self.results()
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _advance(self) -> None:
+        progress = True
+        while progress:
+            progress = False
+            for key in self._order:
+                state = self._states[key]
+                if state.result is None and state.prep is None and self._needs_done(state):
+                    self._prepare_node(state)
+                    progress = True
+            progress |= self._launch()
+
+    def _needs_done(self, state: _JobState) -> bool:
+        return all(self._states[n].result is not None for n in state.node.needs)
+
+    def _prepare_node(self, state: _JobState) -> None:
+        needs = {n: self._states[n].result for n in state.node.needs}
+        prep = self._prepare(state.node, needs, self._cancelled)  # type: ignore[arg-type]
+        state.prep = prep
+        if prep.skip_reason is not None or not prep.instances:
+            self._complete(state, NodeResult(prep.result_if_skipped))
+            self._listen("skipped", state.node.key, prep.skip_reason)
+            return
+        state.waiting = list(prep.instances)
+        self._listen("ready", state.node.key, len(prep.instances))
+
+    def _groups(self, state: _JobState) -> list[str]:
+        groups = []
+        if state.node.workflow_group:
+            groups.append("workflow:" + state.node.workflow_group)
+        if state.prep is not None and state.prep.group:
+            groups.append("job:" + state.prep.group)
+        return groups
+
+    def _may_start(self, state: _JobState) -> bool:
+        """Concurrency groups: hold them while running; one pending job per group.
+
+        A workflow-level group is held by the whole workflow (the key's prefix) until its
+        last job completes; a job-level group by the job.
+        """
+        if state.running or state.finished:
+            return True  # already holds its groups
+        key = state.node.key
+        for group in self._groups(state):
+            holder = self._group_holder.get(group)
+            if holder is not None and holder != _holder_id(group, key):
+                if state.prep is not None and state.prep.cancel_in_progress:
+                    self._cancel_holder(holder)
+                pending = self._group_pending.get(group)
+                if pending is not None and pending != key:
+                    self._cancel_waiting(self._states[pending], "superseded in " + group)
+                self._group_pending[group] = key
+                return False
+        for group in self._groups(state):
+            self._group_holder[group] = _holder_id(group, key)
+            if self._group_pending.get(group) == key:
+                del self._group_pending[group]
+        return True
+
+    def _cancel_holder(self, holder: str) -> None:
+        for state in self._states.values():
+            if state.node.key == holder or _workflow_of(state.node.key) == holder:
+                for token in state.running.values():
+                    token.cancel("cancelled by a newer run in its concurrency group")
+
+    def _launch(self) -> bool:
+        launched = False
+        for key in self._order:
+            state = self._states[key]
+            while state.waiting and self._running_total < self._max_jobs:
+                prep = state.prep
+                assert prep is not None
+                if prep.max_parallel is not None and len(state.running) >= prep.max_parallel:
+                    break
+                if not self._may_start(state):
+                    break
+                instance = state.waiting.pop(0)
+                token = CancelToken()
+                if self._cancelled:
+                    token.cancel("the run was cancelled")
+                state.running[instance.index] = token
+                self._running_total += 1
+                self._listen("started", key, instance)
+                self._pool.submit(self._work, instance, token)
+                launched = True
+        return launched
+
+    def _work(self, instance: Instance, token: CancelToken) -> None:
+        try:
+            result = self._run(instance, token)
+        except BaseException as error:  # a bug in the job runner must not hang the run
+            result = InstanceResult("failure", counts_as="failure")
+            self._listen("crashed", instance.node_key, error)
+        self._events.put((instance.node_key, instance.index, result))
+
+    def _finish_instance(self, key: str, index: int, result: InstanceResult) -> None:
+        state = self._states[key]
+        state.running.pop(index, None)
+        self._running_total -= 1
+        state.finished[index] = result
+        state.outputs.update(result.outputs)
+        self._listen("finished", key, (index, result))
+        seen = result.counts_as or result.result
+        prep = state.prep
+        if seen == "failure" and prep is not None and prep.fail_fast and not state.failed_fast:
+            state.failed_fast = True
+            for token in state.running.values():
+                token.cancel("cancelled by fail-fast: another matrix job failed")
+            self._cancel_waiting(state, "fail-fast")
+        if not state.waiting and not state.running:
+            self._complete(state, NodeResult(_aggregate(state.finished.values()), state.outputs))
+
+    def _cancel_waiting(self, state: _JobState, why: str) -> None:
+        for instance in state.waiting:
+            state.finished[instance.index] = InstanceResult("cancelled")
+            self._listen("cancelled", state.node.key, (instance, why))
+        state.waiting.clear()
+        if not state.running and state.prep is not None and state.result is None:
+            self._complete(state, NodeResult(_aggregate(state.finished.values()), state.outputs))
+
+    def _complete(self, state: _JobState, result: NodeResult) -> None:
+        state.result = result
+        workflow = _workflow_of(state.node.key)
+        workflow_done = all(
+            s.result is not None
+            for s in self._states.values()
+            if _workflow_of(s.node.key) == workflow
+        )
+        for group, holder in list(self._group_holder.items()):
+            if holder == state.node.key or (holder == workflow and workflow_done):
+                del self._group_holder[group]
+        self._listen("completed", state.node.key, result)
+
+    def _cancel_running(self) -> None:
+        for state in self._states.values():
+            for token in state.running.values():
+                token.cancel("the run was cancelled")
+            if state.waiting:
+                self._cancel_waiting(state, "the run was cancelled")
+
+
+def _workflow_of(key: str) -> str:
+    """Node keys are ``<workflow>:<job>``; the workflow part."""
+    return key.split(":", 1)[0]
+
+
+def _holder_id(group: str, key: str) -> str:
+    return _workflow_of(key) if group.startswith("workflow:") else key
+
+
+def _aggregate(results: object) -> str:
+    seen = [r.counts_as or r.result for r in results]  # type: ignore[attr-defined]
+    if not seen:
+        return "cancelled"
+    if "failure" in seen:
+        return "failure"
+    if "cancelled" in seen:
+        return "cancelled"
+    if all(s == "skipped" for s in seen):
+        return "skipped"
+    return "success"
