@@ -74,6 +74,8 @@ class EventConfig:
     paths: tuple[str, ...] | None = None
     paths_ignore: tuple[str, ...] | None = None
     workflows: tuple[str, ...] | None = None  # workflow_run
+    names: tuple[str, ...] | None = None  # image_version
+    versions: tuple[str, ...] | None = None  # image_version
     schedules: tuple[Schedule, ...] = ()  # schedule
     inputs: tuple[InputDefinition, ...] = ()  # workflow_dispatch, workflow_call
     secrets: tuple[SecretDefinition, ...] = ()  # workflow_call
@@ -83,7 +85,12 @@ class EventConfig:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step of a job: ``run`` or ``uses`` (exactly one is set)."""
+    """One step of a job: ``run`` or ``uses`` (exactly one is set).
+
+    With GitHub's experimental background steps (``allow_background_steps``), a step may
+    instead be a control step: ``wait`` (ids of background steps), ``wait_all``,
+    ``cancel`` (an id) or ``parallel`` (steps run together); those have neither.
+    """
 
     id: str  # the user's id, or a generated ``__run``, ``__actions_checkout`` ...
     user_id: str | None  # the id the user wrote, if any
@@ -97,7 +104,17 @@ class Step:
     working_directory: Token | None = None
     continue_on_error: Token | None = None  # boolean or expression
     timeout_minutes: Token | None = None  # number or expression
+    background: bool = False
+    wait: tuple[str, ...] = ()
+    wait_all: bool = False
+    cancel: str | None = None
+    parallel: tuple[Step, ...] = ()
     span: Span | None = field(default=None, compare=False)
+
+    @property
+    def is_control(self) -> bool:
+        """True for a ``wait``/``wait-all``/``cancel``/``parallel`` step (background steps)."""
+        return self.run is None and self.uses is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +144,9 @@ class Job:
     with_: MappingToken | None = None
     secrets: MappingToken | None = None
     secrets_inherit: bool = False
+    uses_span: Span | None = field(default=None, compare=False)  # where ``uses`` is written
+    # The called workflow, when the reader was given a way to fetch it.
+    called: Workflow | None = None
     span: Span | None = field(default=None, compare=False)
 
     @property
