@@ -2,12 +2,15 @@
 
 This is the I/O shell around the pure :mod:`shipyard.workflow` reader: it finds files the
 way GitHub does (``*.yml``/``*.yaml`` directly under ``.github/workflows``, subfolders
-ignored), reads them as UTF-8, and asks git for the current ref.
+ignored), reads them as UTF-8, and asks git about the checkout: the current ref, the
+default branch, the GitHub ``owner/name`` of ``origin``, the uncommitted changes.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,14 +76,88 @@ def git_output(*args: str, cwd: Path | None = None) -> str | None:
     """Run ``git ARGS`` and return its stripped stdout, or None when git fails."""
     try:
         proc = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=30
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+            timeout=30,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+def git_bytes(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> bytes | None:
+    """Run ``git ARGS`` and return its raw stdout (for ``-z`` output), or None when git fails."""
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
 def current_ref(cwd: Path | None = None) -> str | None:
     """The full ref checked out (``refs/heads/main``), or None when detached or no git."""
     ref = git_output("symbolic-ref", "-q", "HEAD", cwd=cwd)
     return ref or None
+
+
+def default_branch(cwd: Path | None = None) -> str | None:
+    """``origin/HEAD``'s branch, else ``main`` or ``master`` when it exists, else None."""
+    refs = ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master")
+    out = git_output("for-each-ref", "--format=%(refname) %(symref)", *refs, cwd=cwd) or ""
+    found = dict(line.partition(" ")[::2] for line in out.splitlines())
+    if found.get(refs[0], "").startswith("refs/remotes/origin/"):
+        return found[refs[0]].removeprefix("refs/remotes/origin/")
+    return next((ref.removeprefix("refs/heads/") for ref in refs[1:] if ref in found), None)
+
+
+def remote_slug(url: str) -> tuple[str, str] | None:
+    """``(owner, name)`` of a GitHub-style remote URL (https, ssh, scp-like), else None."""
+    url = url.strip()
+    match = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?[^/@]+/(.+)", url) or re.match(
+        r"(?:[^@/:]+@)?[^/:]{2,}:(?!/)(.+)", url
+    )
+    if match is None:
+        return None
+    parts = match.group(1).strip("/").removesuffix(".git").split("/")
+    if len(parts) != 2 or not all(parts):
+        return None
+    return parts[0], parts[1]
+
+
+def uncommitted_paths(cwd: Path | None = None) -> list[str]:
+    """Staged, unstaged and untracked (not ignored) paths, without locking the index."""
+    args = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames")
+    out = git_bytes("--no-optional-locks", *args, cwd=cwd) or b""
+    return [entry[3:].decode("utf-8", "replace") for entry in out.split(b"\0") if entry]
+
+
+def repository_root(start: Path | None = None) -> Path:
+    """The top of the git work tree containing ``start`` (or the folder itself without git)."""
+    start = start or Path.cwd()
+    top = git_output("rev-parse", "--show-toplevel", cwd=start)
+    return Path(top) if top else start
+
+
+def local_workflow_fetcher(root: Path) -> Callable[[str], str | None]:
+    """A ``fetch`` for the reader: local ``./path`` calls are read under ``root``.
+
+    Remote calls (``owner/repo/path@ref``) return None: they are not followed.
+    A local file that does not exist raises LookupError, as GitHub reports it.
+    """
+
+    def fetch(name: str) -> str | None:
+        if not name.startswith("./"):
+            return None
+        path = root / name[2:]
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            raise LookupError(name) from None
+
+    return fetch

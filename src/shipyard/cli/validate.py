@@ -8,7 +8,12 @@ import sys
 from typing import Any
 
 from shipyard.diagnostics import Severity, sort_diagnostics
-from shipyard.repository import find_workflow_files, read_workflow_file
+from shipyard.repository import (
+    find_workflow_files,
+    local_workflow_fetcher,
+    read_workflow_file,
+    repository_root,
+)
 from shipyard.workflow.model import Workflow
 
 
@@ -25,10 +30,11 @@ def run(args: argparse.Namespace) -> int:
     """Validate every file; exit 1 when any has an error."""
     from shipyard.workflow.reader import parse_workflow
 
+    fetch = local_workflow_fetcher(repository_root())
     results: list[Workflow] = []
     for path in find_workflow_files(args.paths):
         source = read_workflow_file(path)
-        results.append(parse_workflow(source.text, source.display_path))
+        results.append(parse_workflow(source.text, source.display_path, fetch=fetch, complete=True))
     if args.json:
         objects = {w.path: summarise(w) for w in results}
         out: object = next(iter(objects.values())) if len(objects) == 1 else objects

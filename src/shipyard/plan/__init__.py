@@ -1,13 +1,12 @@
 """The planner: from a read workflow to the job instances of a run (pure, no I/O).
 
-:mod:`~shipyard.plan.matrix` expands matrices, :mod:`~shipyard.plan.graph` checks and
+:mod:`~shipyard.plan.matrix` expands matrices, :mod:`~shipyard.workflow.graph` checks and
 orders the ``needs`` graph, :mod:`~shipyard.plan.strategy` reads ``strategy``, and
 :mod:`~shipyard.plan.planner` puts them together into a :class:`RunPlan`.
 """
 
 from __future__ import annotations
 
-from shipyard.plan.graph import GraphError, GraphProblem, JobGraph, build_graph, find_graph_problems
 from shipyard.plan.matrix import (
     MAX_CONFIGURATIONS,
     MatrixConfiguration,
@@ -27,6 +26,13 @@ from shipyard.plan.planner import (
     plan_workflow,
 )
 from shipyard.plan.strategy import Strategy, parse_strategy, strategy_context
+from shipyard.workflow.graph import (
+    GraphError,
+    GraphProblem,
+    JobGraph,
+    build_graph,
+    find_graph_problems,
+)
 
 __all__ = [
     "MAX_CONFIGURATIONS",

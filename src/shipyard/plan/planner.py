@@ -19,7 +19,6 @@ from typing import cast
 
 from shipyard.errors import UserError
 from shipyard.expr import evaluate as evaluate_expression
-from shipyard.plan.graph import JobGraph, build_graph
 from shipyard.plan.matrix import (
     MatrixConfiguration,
     MatrixError,
@@ -28,6 +27,7 @@ from shipyard.plan.matrix import (
     format_number,
 )
 from shipyard.plan.strategy import Strategy, parse_strategy, strategy_context
+from shipyard.workflow.graph import JobGraph, build_graph
 from shipyard.workflow.model import Job, Workflow
 from shipyard.workflow.tokens import (
     BasicExpressionToken,
@@ -262,7 +262,7 @@ def plan_workflow(
     ``contexts`` holds ``github``, ``inputs`` and ``vars``. ``needs_outputs`` maps a
     finished job's id to its outputs; a job whose ``strategy`` or ``name`` reads ``needs``
     while one of its needs is absent there becomes a deferred placeholder. Raises
-    :class:`~shipyard.plan.graph.GraphError`, :class:`~shipyard.plan.matrix.MatrixError`
+    :class:`~shipyard.workflow.graph.GraphError`, :class:`~shipyard.plan.matrix.MatrixError`
     or :class:`PlanError`.
     """
     graph = build_graph([j.id for j in workflow.jobs], {j.id: j.needs for j in workflow.jobs})

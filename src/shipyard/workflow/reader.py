@@ -56,8 +56,14 @@ def parse_workflow(
     default_permissions: Literal["permissive", "restricted"] = "permissive",
     limits: TemplateLimits = DEFAULT_LIMITS,
     allow_background_steps: bool = False,
+    complete: bool = False,
 ) -> Workflow:
     """Read and convert one workflow file; problems are in ``Workflow.diagnostics``.
+
+    By default errors are GitHub's exactly: when reading finds errors, conversion is
+    skipped (its ``ReturnErrorsOnly`` policy) and at most ``limits.max_errors`` are kept.
+    ``complete=True`` is for people fixing a file: conversion runs on what could be read,
+    so every problem is reported at once, with no cap on their number.
 
     ``max_jobs`` caps the jobs of the workflow and of the workflows it calls (GitHub's
     service option, off by default). ``default_permissions`` is the repository's default
@@ -66,10 +72,12 @@ def parse_workflow(
     length of errors); ``allow_background_steps`` is GitHub's feature flag for
     background steps.
     """
+    if complete:
+        limits = dataclasses.replace(limits, max_errors=0)
     session = _Session(fetch, max_nesting, limits, allow_background_steps)
     result = session.read(text, path)
     session.diagnostics.extend(result.diagnostics)
-    if result.value is None or has_errors(result.diagnostics):
+    if result.value is None or (has_errors(result.diagnostics) and not complete):
         return Workflow(
             path=path,
             name=None,
@@ -79,7 +87,7 @@ def parse_workflow(
             diagnostics=_capped(session.diagnostics, limits),
         )
     workflow = convert_workflow(result.value, path, allow_background_steps=allow_background_steps)
-    session.diagnostics.extend(workflow.diagnostics)
+    session.diagnostics.extend(_new_places(workflow.diagnostics, result.diagnostics))
     if fetch is not None:
         workflow = dataclasses.replace(workflow, jobs=session.link(workflow.jobs, path, 1))
         default = RESTRICTED if default_permissions == "restricted" else PERMISSIVE
@@ -88,6 +96,26 @@ def parse_workflow(
         message = f"The workflow may not contain more than {max_jobs} jobs"
         session.diagnostics.append(Diagnostic(message))
     return dataclasses.replace(workflow, diagnostics=_capped(session.diagnostics, limits))
+
+
+def _new_places(found: tuple[Diagnostic, ...], earlier: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` without errors at a place an earlier error already explains.
+
+    Only matters with ``complete=True``: a value the reader rejected is converted as it
+    stands, and the converter would report the same place a second time.
+    """
+    taken = {
+        (d.span.file, d.span.line, d.span.column)
+        for d in earlier
+        if d.span is not None and d.severity is Severity.ERROR
+    }
+    return [
+        d
+        for d in found
+        if d.severity is not Severity.ERROR
+        or d.span is None
+        or (d.span.file, d.span.line, d.span.column) not in taken
+    ]
 
 
 def _capped(diagnostics: list[Diagnostic], limits: TemplateLimits) -> tuple[Diagnostic, ...]:

@@ -15,9 +15,9 @@ import pytest
 
 from shipyard.diagnostics import Span
 from shipyard.errors import UserError
-from shipyard.plan.graph import GraphError
 from shipyard.plan.matrix import MatrixError, MatrixLimitError
 from shipyard.plan.planner import JobInstance, PlanError, RunPlan, expand_deferred, plan_workflow
+from shipyard.workflow.graph import GraphError
 from shipyard.workflow.model import Job, Workflow
 from shipyard.workflow.tokens import (
     BasicExpressionToken,

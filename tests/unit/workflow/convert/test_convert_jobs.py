@@ -89,7 +89,7 @@ def test_unknown_needs_messages_and_hints(tokens: Callable[..., Token]) -> None:
     ]
     assert [d.hint for d in workflow.diagnostics] == [
         "did you mean 'build'? (jobs: build, test)",
-        "the jobs of this workflow are: build, test",
+        "the jobs are: build, test",
     ]
 
 
@@ -104,8 +104,8 @@ def test_cycle(tokens: Callable[..., Token]) -> None:
         "in the dependency graph.",
     ]
     assert [d.hint for d in workflow.diagnostics] == [
-        "cycle: two → three → two",
-        "cycle: three → two → three",
+        "the cycle is two -> three -> two",
+        "the cycle is three -> two -> three",
     ]
 
 

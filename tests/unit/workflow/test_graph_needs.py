@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from shipyard.errors import UserError
-from shipyard.plan.graph import GraphError, GraphProblem, build_graph, find_graph_problems
+from shipyard.workflow.graph import (
+    NO_ROOT,
+    GraphError,
+    GraphProblem,
+    build_graph,
+    find_graph_problems,
+)
 
 CYCLE = "Job '{}' depends on job '{}' which creates a cycle in the dependency graph."
 
@@ -20,14 +26,14 @@ def test_unknown_need() -> None:
             "test",
             "Job 'test' depends on unknown job 'biuld'.",
             need="biuld",
-            hint="did you mean 'build'?",
+            hint="did you mean 'build'? (jobs: build, test)",
         )
     ]
 
 
-def test_unknown_need_without_close_match_has_no_hint() -> None:
+def test_unknown_need_without_close_match_lists_the_jobs() -> None:
     [problem] = find_graph_problems(["a", "b"], {"b": ["zzzzzz"]})
-    assert problem.hint is None
+    assert problem.hint == "the jobs are: a, b"
 
 
 def test_cycle_is_reported_per_edge_and_named_in_hint() -> None:
@@ -59,7 +65,7 @@ def test_job_blocked_by_an_unknown_job_upstream() -> None:
     # GitHub calls this a cycle too; the hint says what really happens.
     problems = find_graph_problems(["root", "b", "c"], {"b": ["x"], "c": ["b"]})
     assert [(p.message, p.hint) for p in problems] == [
-        ("Job 'b' depends on unknown job 'x'.", None),
+        ("Job 'b' depends on unknown job 'x'.", "the jobs are: root, b, c"),
         (CYCLE.format("c", "b"), "job 'b' can never run: it depends on unknown job 'x'"),
     ]
 
@@ -89,8 +95,9 @@ def test_problems_keep_file_order_and_need_order() -> None:
     ]
 
 
-def test_empty_workflow_has_no_graph_problems() -> None:
-    assert find_graph_problems([], {}) == []
+def test_empty_workflow_has_no_root_job() -> None:
+    [problem] = find_graph_problems([], {})
+    assert problem.message == NO_ROOT and problem.hint == "add a job under `jobs:`"
 
 
 def test_build_graph_raises_with_every_problem() -> None:

@@ -104,13 +104,19 @@ def _blocked_hint(
     return None
 
 
+def _unknown_hint(need: str, job_ids: Sequence[str]) -> str:
+    close = difflib.get_close_matches(need, list(job_ids), n=1)
+    known = ", ".join(job_ids)
+    return f"did you mean '{close[0]}'? (jobs: {known})" if close else f"the jobs are: {known}"
+
+
 def find_graph_problems(
     job_ids: Sequence[str], needs: Mapping[str, Sequence[str]]
 ) -> list[GraphProblem]:
     """Every dependency problem, with GitHub's messages and order (empty when valid)."""
     ids = {_fold(j): j for j in job_ids}
     if not job_ids:
-        return []
+        return [GraphProblem(None, NO_ROOT, hint="add a job under `jobs:`")]
     folded = {_fold(k): v for k, v in needs.items()}
     remaining = {_fold(j): list(folded.get(_fold(j), ())) for j in job_ids}
     ready = [j for j in job_ids if not remaining[_fold(j)]]
@@ -151,8 +157,7 @@ def find_graph_problems(
                 hint = _blocked_hint(job, need, edges, unknown, ids)
             else:
                 message = f"Job '{job}' depends on unknown job '{need}'."
-                close = difflib.get_close_matches(need, list(job_ids), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else None
+                hint = _unknown_hint(need, job_ids)
             problems.append(GraphProblem(job, message, need=need, hint=hint))
     return problems
 
