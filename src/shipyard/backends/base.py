@@ -43,16 +43,27 @@ class ExecResult:
 
 @dataclass(slots=True)
 class CancelToken:
-    """Set once to cancel; backends watch it and stop the process group."""
+    """Set once to cancel; backends watch it and stop the process group.
+
+    Besides polling (:attr:`cancelled`) and blocking (:meth:`wait`), a backend can ask to be
+    called back (:meth:`on_cancel`), e.g. to wake a ``select`` loop without polling.
+    """
 
     _event: threading.Event = field(default_factory=threading.Event)
     reason: str = ""
+    _callbacks: list[Callable[[], None]] = field(default_factory=list, repr=False, compare=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def cancel(self, reason: str = "cancelled") -> None:
-        """Request cancellation (idempotent; the first reason wins)."""
-        if not self._event.is_set():
+        """Request cancellation (idempotent; the first reason wins) and run the callbacks."""
+        with self._lock:
+            if self._event.is_set():
+                return
             self.reason = reason
             self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+            for callback in callbacks:
+                callback()
 
     @property
     def cancelled(self) -> bool:
@@ -62,6 +73,28 @@ class CancelToken:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until cancelled or ``timeout`` seconds pass; True when cancelled."""
         return self._event.wait(timeout)
+
+    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` once on cancellation (now, if already cancelled).
+
+        Returns a function that unregisters it; once that returns, the callback is not
+        running and will not run. Callbacks run in the cancelling thread: keep them short.
+        """
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+                return lambda: self._remove(callback)
+        callback()
+        return _nothing
+
+    def _remove(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+
+
+def _nothing() -> None:
+    pass
 
 
 LineSink = Callable[[str], None]

@@ -1,0 +1,1 @@
+"""Fakes and contract suites that let the engine be tested without processes."""
