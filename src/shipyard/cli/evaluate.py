@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -123,17 +122,9 @@ def _whole_expression(text: str) -> str | None:
 
 def dumps(value: object) -> str:
     """JSON with GitHub's numbers: integral floats print without ``.0``."""
-    return json.dumps(_plain(value), ensure_ascii=False)
+    from shipyard.expr.values import plain_json
 
-
-def _plain(value: object) -> object:
-    if isinstance(value, float) and math.isfinite(value) and value == int(value):
-        return int(value)
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+    return json.dumps(plain_json(value), ensure_ascii=False)
 
 
 def _load_contexts(path: str) -> dict[str, Any]:

@@ -17,9 +17,13 @@ from shipyard import __version__
 
 # command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("shipyard.cli.run", "run the workflows an event fires, here and now"),
     "validate": ("shipyard.cli.validate", "check workflow files the way GitHub does"),
     "eval": ("shipyard.cli.evaluate", "evaluate a GitHub Actions expression"),
     "list": ("shipyard.cli.listing", "show which workflows and jobs an event fires"),
+    "runs": ("shipyard.cli.runs", "list the recorded runs of this repository"),
+    "show": ("shipyard.cli.show", "show a recorded run: workflows, jobs, steps, annotations"),
+    "logs": ("shipyard.cli.logs", "print the logs of a recorded run's jobs"),
 }
 
 

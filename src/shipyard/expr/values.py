@@ -5,10 +5,18 @@ Values are ``None`` (null), ``bool``, numbers (``float``; ``int`` is accepted as
 keys, looked up case-insensitively). This module owns what those values mean: truthiness,
 coercion to number and string (numbers formatted exactly as GitHub's JavaScript does),
 loose equality and ordering (strings compared case-insensitively), and object access.
+
+It is also the one home of number formatting, which has two rules on GitHub:
+:func:`number_to_string` is the expression language's (what ``format``, ``join`` and
+``${{ }}`` print; GitHub's TypeScript: at most 15 decimals), and
+:func:`number_to_string_g15` is what GitHub's server prints when a *template* number (a
+YAML number, or a number an expression gave back) becomes text: .NET's ``ToString("G15")``
+(``1.34567891234568E+18``, ``1E-05``), used by the workflow reader and for job names.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -184,6 +192,22 @@ def number_to_string(x: float) -> str:
     return js_number_to_string(float(fixed))
 
 
+def number_to_string_g15(x: float) -> str:
+    """A number as GitHub's server turns a template number into text: .NET's ``G15``.
+
+    At most 15 significant digits, trailing zeros dropped, exponent form from 1e15 and
+    below 1e-4 (``3.10`` → ``3.1``, ``1e15`` → ``1E+15``, ``0.00001`` → ``1E-05``,
+    ``1345678912345678912`` → ``1.34567891234568E+18``), ``NaN``, ``Infinity``. GitHub
+    uses it for a YAML number read where a string is expected (``env: {N: 1.0}`` is
+    ``"1"``), a numeric mapping key, and matrix values in job names (``test (3.1)``).
+    """
+    if x != x:
+        return "NaN"
+    if x in (float("inf"), float("-inf")):
+        return "Infinity" if x > 0 else "-Infinity"
+    return format(x, ".15g").replace("e", "E")
+
+
 def to_string(value: object) -> str:
     """Coerce to a string: null '', booleans 'true'/'false', arrays 'Array', objects 'Object'."""
     t = type(value)
@@ -296,3 +320,14 @@ def object_get(obj: Mapping[str, object], key: str) -> object:
         if type(name) is str and name.lower() == lowered:
             return item
     return MISSING
+
+
+def plain_json(value: object) -> object:
+    """A value ready for ``json.dumps`` with GitHub's numbers: ``1.0`` becomes ``1``."""
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): plain_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(v) for v in value]
+    return value

@@ -19,12 +19,12 @@ from typing import cast
 
 from shipyard.errors import UserError
 from shipyard.expr import evaluate as evaluate_expression
+from shipyard.expr.values import number_to_string_g15
 from shipyard.plan.matrix import (
     MatrixConfiguration,
     MatrixError,
     MatrixLimitError,
     expand_matrix_configurations,
-    format_number,
 )
 from shipyard.plan.strategy import Strategy, parse_strategy, strategy_context
 from shipyard.workflow.graph import JobGraph, build_graph
@@ -135,13 +135,13 @@ def _needs_context(
 
 
 def _display(value: object) -> str:
-    """An evaluated ``name`` as text (GitHub's string conversion)."""
+    """An evaluated ``name`` as text (the server's: a number prints as ``G15``)."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return format_number(float(value))
+        return number_to_string_g15(float(value))
     if value is None:
         return ""
     return "Array" if isinstance(value, (list, tuple)) else "Object"
@@ -165,7 +165,7 @@ def _evaluator(
     return run
 
 
-def _plan_job(
+def plan_job(
     job: Job,
     needs: tuple[str, ...],
     evaluate: Evaluate,
@@ -173,6 +173,11 @@ def _plan_job(
     needs_outputs: Mapping[str, Mapping[str, str]] | None,
     needs_results: Mapping[str, str],
 ) -> tuple[JobInstance, ...]:
+    """The instances of one job (its matrix expanded and named), or a deferred placeholder.
+
+    ``needs`` are the job's needs as canonical ids; ``needs_outputs`` the outputs of those
+    that finished (``None``: none has); ``needs_results`` their results.
+    """
     base = _base_name(job)
     waiting_on = [
         n
@@ -269,7 +274,7 @@ def plan_workflow(
     instances: list[JobInstance] = []
     for job in workflow.jobs:
         instances.extend(
-            _plan_job(
+            plan_job(
                 job, graph.needs[job.id], evaluate, contexts, needs_outputs, needs_results or {}
             )
         )
@@ -294,7 +299,7 @@ def expand_deferred(
         return plan
     job = plan.workflow.job(canonical)
     assert job is not None
-    fresh = _plan_job(
+    fresh = plan_job(
         job,
         plan.graph.needs[canonical],
         plan.evaluate,

@@ -1,0 +1,1 @@
+"""Actions: built-in local equivalents of common actions, and the seam they run through."""

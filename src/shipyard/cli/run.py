@@ -1,0 +1,277 @@
+"""``shipyard run``: run the repository's workflows here, now, with GitHub's semantics.
+
+load workflows → build the event from git → keep the workflows it fires → schedule jobs
+as their needs finish → show progress → keep the records → exit 0 when the run succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from shipyard.errors import UserError
+
+DEFAULT_JOBS = max(4, (os.cpu_count() or 2) * 2)
+
+
+def add_parser(sub: Any, name: str, help_text: str) -> None:
+    """Define the command's options."""
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    p.add_argument("-e", "--event", default="push", help="event name (default: push)")
+    p.add_argument("--ref", help="branch, tag or full ref (default: the checked-out branch)")
+    p.add_argument("--base", help="pull_request: the base branch (default: the default branch)")
+    p.add_argument("--type", dest="activity", help="activity type, e.g. opened, labeled")
+    p.add_argument(
+        "--cron", help="schedule: the cron line that fired (default: each workflow's first)"
+    )
+    p.add_argument(
+        "--input", action="append", default=[], metavar="K=V", help="workflow_dispatch input"
+    )
+    p.add_argument("--event-path", type=Path, metavar="FILE", help="a full event payload (JSON)")
+    p.add_argument("--secret", action="append", default=[], metavar="K=V", help="a secret")
+    p.add_argument("--secret-file", type=Path, metavar="FILE", help="secrets as KEY=VALUE lines")
+    p.add_argument("--var", action="append", default=[], metavar="K=V", help="a `vars` variable")
+    p.add_argument("--env", action="append", default=[], metavar="K=V", help="extra environment")
+    p.add_argument(
+        "-W",
+        "--workflow",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="run only this workflow (repeatable)",
+    )
+    p.add_argument(
+        "-j",
+        "--job",
+        action="append",
+        default=[],
+        metavar="JOB",
+        help="run only this job and what it needs",
+    )
+    p.add_argument(
+        "--matrix",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="only matrix combinations with k=v",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=DEFAULT_JOBS,
+        metavar="N",
+        help=f"jobs at once (default {DEFAULT_JOBS})",
+    )
+    p.add_argument(
+        "--clean",
+        action="store_true",
+        help="check out the committed tree at the sha, not the working tree",
+    )
+    p.add_argument("--dry-run", "-n", action="store_true", help="print the plan; run nothing")
+    p.add_argument(
+        "--platform",
+        action="append",
+        default=[],
+        metavar="LABEL=host",
+        help="run jobs for LABEL on this host",
+    )
+    p.add_argument(
+        "--action",
+        action="append",
+        default=[],
+        metavar="OWNER/REPO@REF=PATH",
+        help="use a local copy of an action",
+    )
+    p.add_argument(
+        "--report-json", type=Path, metavar="PATH", help="write the run's result as JSON"
+    )
+    p.add_argument(
+        "--keep", action="store_true", help="keep the run's workspaces (default: removed after)"
+    )
+    p.add_argument(
+        "--live",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="live view (default: on a terminal)",
+    )
+    p.add_argument("--debug", action="store_true", help="runner debug mode (RUNNER_DEBUG=1)")
+
+
+def _pairs(values: list[str], what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"bad {what} {item!r}", hint=f"write it as {what} NAME=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+def _secret_file(path: Path) -> dict[str, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise UserError(f"cannot read the secret file {path}: {err.strerror}") from None
+    out: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep:
+            raise UserError(f"{path}:{number}: expected KEY=VALUE", hint="one secret per line")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out[key.strip()] = value
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the workflows; exit 0 when the run's conclusion is success."""
+    from shipyard.cli.runplan import load_run
+
+    loaded = load_run(args)
+    if args.dry_run:
+        from shipyard.cli.runplan import print_plan
+
+        print_plan(loaded)
+        return 0 if not loaded.invalid else 1
+    if not loaded.workflows:
+        print("no workflow fires for this event", file=sys.stderr)
+        return 1 if loaded.invalid else 0
+    return _execute(args, loaded)
+
+
+def _execute(args: argparse.Namespace, loaded: Any) -> int:
+    from shipyard.backends.host import HostBackend
+    from shipyard.cli.runview import make_view, render_summary
+    from shipyard.engine.contexts import host_environment
+    from shipyard.engine.job import write_event_file
+    from shipyard.engine.recorder import Recorder
+    from shipyard.engine.run import RunEngine, Selection
+    from shipyard.engine.settings import RunSettings
+    from shipyard.store import open_store
+    from shipyard.store.paths import data_home, repo_key
+
+    home = data_home()
+    store = open_store(home)
+    event = loaded.event
+    repo = loaded.repo
+    started = datetime.now(timezone.utc)
+    run_id = store.create_run(
+        repo_key(repo),
+        event.event.name,
+        event.github.get("ref", ""),
+        event.github.get("sha", ""),
+        started,
+        pid=os.getpid(),
+    )
+    detail = store.get_run(run_id)
+    run_dir = home / "runs" / str(run_id)
+    secrets = {
+        **(_secret_file(args.secret_file) if args.secret_file else {}),
+        **_pairs(args.secret, "--secret"),
+    }
+    settings = RunSettings(
+        repo=repo,
+        run_id=run_id,
+        run_number=detail.run.number,
+        run_dir=run_dir,
+        data_dir=home,
+        event=event,
+        backend_factory=lambda: HostBackend(kill_leftovers=False),
+        secrets=secrets,
+        vars=_pairs(args.var, "--var"),
+        env={**host_environment(), **_pairs(args.env, "--env")},
+        workspace_mode="clean" if args.clean else "snapshot",
+        platforms={k.lower(): v for k, v in _pairs(args.platform, "--platform").items()},
+        local_actions={k: Path(v).resolve() for k, v in _pairs(args.action, "--action").items()},
+        debug=args.debug,
+    )
+    write_event_file(settings)
+    workflows = loaded.prepare(settings)
+    workflow_ids = {
+        w.workflow.path: store.add_workflow(run_id, w.workflow.path, w.workflow.display_name)
+        for w in workflows
+    }
+    names = {w.workflow.path: w.workflow.display_name for w in workflows}
+    view = make_view(names, live=args.live)
+    recorder = Recorder(store, run_id, workflow_ids)
+    observer = _Fanout(view, recorder)
+    engine = RunEngine(
+        settings,
+        workflows,
+        observer,
+        max_jobs=max(1, args.jobs),
+        selection=Selection(tuple(args.job), _pairs(args.matrix, "--matrix")),
+    )
+    previous = signal.getsignal(signal.SIGINT)
+    interrupts = {"count": 0}
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        interrupts["count"] += 1
+        if interrupts["count"] > 1:
+            raise KeyboardInterrupt
+        print("\ncancelling the run (Ctrl-C again to stop at once)", file=sys.stderr)
+        engine.cancel()
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    begin = time.time()
+    try:
+        result = engine.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        view.close()
+    reports = [r for w in workflows for r in sorted(w.reports, key=_order(w))]
+    for w in workflows:
+        store.update_workflow(
+            workflow_ids[w.workflow.path], status="completed", conclusion=w.conclusion
+        )
+    store.finish_run(run_id, result.conclusion, datetime.now(timezone.utc))
+    print(render_summary(view, reports), file=sys.stderr)
+    print(
+        f"\nrun {detail.run.number} {result.conclusion} in {time.time() - begin:.1f}s"
+        f" (details: shipyard show {detail.run.number})",
+        file=sys.stderr,
+    )
+    if args.report_json:
+        from shipyard.cli.runreport import write_report
+
+        write_report(args.report_json, result)
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(run_dir / "jobs", ignore_errors=True)
+    store.close()
+    return 0 if result.conclusion == "success" and not loaded.invalid else 1
+
+
+def _order(run: Any) -> Any:
+    ids = [j.id for j in run.workflow.jobs]
+
+    def key(report: Any) -> tuple[int, str]:
+        base = report.job_id.split("/", 1)[0]
+        return (ids.index(base) if base in ids else len(ids), report.key)
+
+    return key
+
+
+class _Fanout:
+    """Sends every observer call to several observers."""
+
+    def __init__(self, *targets: Any) -> None:
+        self.targets = targets
+
+    def __getattr__(self, name: str) -> Any:
+        def call(*args: Any) -> None:
+            for target in self.targets:
+                getattr(target, name)(*args)
+
+        return call

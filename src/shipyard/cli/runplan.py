@@ -1,0 +1,156 @@
+"""What ``shipyard run`` will run: workflows read, event built, triggers decided.
+
+Shared by the real run and ``--dry-run`` (which prints the plan and runs nothing: no
+command executes, no record is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shipyard.diagnostics import Severity, sort_diagnostics
+from shipyard.engine.events import LocalEvent
+from shipyard.errors import UserError
+from shipyard.repository import (
+    WORKFLOWS_DIR,
+    find_workflow_files,
+    local_workflow_fetcher,
+    read_workflow_file,
+    repository_root,
+)
+from shipyard.workflow.model import Workflow
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The run to be: the event, the fired workflows with their inputs, the invalid files."""
+
+    repo: Path
+    event: LocalEvent
+    workflows: list[tuple[Workflow, dict[str, object], str | None]]  # (workflow, inputs, cron)
+    skipped: list[tuple[Workflow, str]] = field(default_factory=list)
+    invalid: list[Workflow] = field(default_factory=list)
+
+    def prepare(self, settings: Any) -> list[Any]:
+        """One :class:`~shipyard.engine.run.WorkflowRun` per fired workflow."""
+        from shipyard.engine.run import (
+            WorkflowRun,
+            evaluate_workflow_env,
+            workflow_concurrency,
+            workflow_github,
+        )
+
+        runs = []
+        for index, (workflow, inputs, cron) in enumerate(self.workflows):
+            event = self.event
+            if cron is not None:
+                payload = {**event.payload, "schedule": cron}
+                event = dataclasses.replace(event, payload=payload)
+            github = workflow_github(settings, workflow, event)
+            run = WorkflowRun(index=index, workflow=workflow, github=github, inputs=inputs)
+            run.env = evaluate_workflow_env(settings, workflow, github, inputs)
+            run.concurrency_group = workflow_concurrency(workflow, github, inputs, settings.vars)
+            runs.append(run)
+        return runs
+
+
+def _pairs(values: list[str]) -> dict[str, str]:
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UserError(f"bad --input {item!r}", hint="write it as --input NAME=VALUE")
+        out[key] = value
+    return out
+
+
+def load_run(args: argparse.Namespace) -> Loaded:
+    """Read the workflows, build the event, decide which workflows fire."""
+    from shipyard.engine.events import build_event
+    from shipyard.workflow.inputs import normalise_dispatch_inputs, raise_for_problems
+    from shipyard.workflow.reader import parse_workflow
+    from shipyard.workflow.triggers import match_workflow
+
+    repo = repository_root()
+    paths = args.workflow or [str(repo / WORKFLOWS_DIR)]
+    files = find_workflow_files(paths)
+    if not files:
+        raise UserError(
+            f"no workflow files in {paths[0]}",
+            hint="workflows are .yml/.yaml files directly in .github/workflows",
+        )
+    given_inputs = _pairs(args.input)
+    event = build_event(
+        repo,
+        name=args.event,
+        ref=args.ref,
+        base=args.base,
+        inputs=given_inputs,
+        event_path=args.event_path,
+        schedule=args.cron,
+        activity=args.activity,
+    )
+    fetch = local_workflow_fetcher(repo)
+    loaded = Loaded(repo=repo, event=event, workflows=[])
+    for path in files:
+        source = read_workflow_file(path)
+        workflow = parse_workflow(source.text, source.display_path, fetch=fetch)
+        if any(d.severity is Severity.ERROR for d in workflow.diagnostics):
+            loaded.invalid.append(workflow)
+            for d in sort_diagnostics(workflow.diagnostics):
+                print(d.render(), file=sys.stderr)
+            continue
+        if workflow.event("workflow_call") and len(workflow.events) == 1:
+            continue  # only ever called by other workflows
+        trigger = event.event
+        cron = None
+        if trigger.name == "schedule":
+            config = workflow.event("schedule")
+            cron = args.cron or (config.schedules[0].cron if config and config.schedules else None)
+            trigger = dataclasses.replace(trigger, schedule=cron)
+        decision = match_workflow(workflow, trigger)
+        if not decision.fires:
+            loaded.skipped.append((workflow, decision.reason))
+            continue
+        inputs: dict[str, object] = {}
+        if trigger.name == "workflow_dispatch" and decision.event_config is not None:
+            values, problems = normalise_dispatch_inputs(decision.event_config.inputs, given_inputs)
+            raise_for_problems(f"{workflow.path}: workflow_dispatch", problems)
+            inputs = dict(values)
+        loaded.workflows.append((workflow, inputs, cron))
+    if args.workflow and loaded.invalid:
+        raise UserError(f"{loaded.invalid[0].path} is not a valid workflow (see above)")
+    return loaded
+
+
+def print_plan(loaded: Loaded) -> None:
+    """``--dry-run``: what would run, and what would not and why; nothing executes."""
+    from shipyard.plan.planner import plan_workflow
+
+    github = loaded.event.github
+    sha = str(github.get("sha", ""))[:12]
+    print(f"event {loaded.event.event.name} on {github.get('ref', '')} at {sha}")
+    for workflow, inputs, _cron in loaded.workflows:
+        print(f"\n{workflow.path} ({workflow.display_name}): would run")
+        try:
+            plan = plan_workflow(
+                workflow, contexts={"github": github, "inputs": inputs, "vars": {}}
+            )
+        except UserError as error:
+            print(f"  cannot plan: {error.message}")
+            continue
+        for job in plan.jobs:
+            needs = f"  (needs {', '.join(job.needs)})" if job.needs else ""
+            if job.deferred:
+                print(f"  - {job.name}: matrix decided at run time ({job.deferred_reason}){needs}")
+            else:
+                print(f"  - {job.name}{needs}")
+    for workflow, reason in loaded.skipped:
+        print(f"\n{workflow.path} ({workflow.display_name}): not fired: {reason}")
+    for workflow in loaded.invalid:
+        print(f"\n{workflow.path}: invalid (see the errors above)")

@@ -1,0 +1,383 @@
+"""The orchestration of ``shipyard run``: load → event → triggers → plan → schedule → results.
+
+A pipeline of small steps (as nox does it): read the workflow files, build the event from
+git, keep the workflows the event fires, turn their jobs into scheduler nodes (a job's
+``if``, matrix and concurrency are decided when its needs are done), run them, and
+collect a :class:`RunResult`. Reusable workflows called with ``uses: ./…`` run nested,
+their jobs reported as ``caller / job``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from shipyard.backends.base import CancelToken
+from shipyard.diagnostics import Severity
+from shipyard.engine.evaluation import EvaluationFailed, condition_holds, mapping_of, string_of
+from shipyard.engine.events import LocalEvent
+from shipyard.engine.job import JobRunner, JobSpec
+from shipyard.engine.observer import JobReport, RunObserver
+from shipyard.engine.scheduler import (
+    Instance,
+    InstanceResult,
+    Node,
+    NodeResult,
+    Preparation,
+    Scheduler,
+)
+from shipyard.engine.settings import RunSettings
+from shipyard.plan.conditions import status_functions
+from shipyard.plan.matrix import MatrixError
+from shipyard.plan.planner import JobInstance, PlanError, plan_job
+from shipyard.workflow.model import Job, Workflow
+from shipyard.workflow.tokens import BasicExpressionToken, MappingToken
+
+
+@dataclass(slots=True)
+class WorkflowRun:
+    """One fired workflow of the run."""
+
+    index: int
+    workflow: Workflow
+    github: dict[str, Any]
+    inputs: dict[str, object]
+    env: dict[str, str] = field(default_factory=dict)
+    concurrency_group: str | None = None
+    reports: list[JobReport] = field(default_factory=list)
+    conclusion: str = "success"
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class RunResult:
+    """Every job report, per workflow, and the run's conclusion."""
+
+    workflows: list[WorkflowRun]
+    conclusion: str
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """``-j JOB`` and ``--matrix k=v`` filters."""
+
+    jobs: tuple[str, ...] = ()
+    matrix: Mapping[str, str] = field(default_factory=dict)
+
+
+def workflow_github(settings: RunSettings, workflow: Workflow, event: LocalEvent) -> dict[str, Any]:
+    """The ``github`` context of a workflow run (before job fields are added)."""
+    github = dict(event.github)
+    repo = github.get("repository", "")
+    github.update(
+        event=event.payload,
+        run_id=str(settings.run_id),
+        run_number=str(settings.run_number),
+        run_attempt="1",
+        retention_days="90",
+        workflow=workflow.display_name,
+        workflow_ref=f"{repo}/{workflow.path}@{github.get('ref', '')}",
+        workflow_sha=github.get("sha", ""),
+        repository_id="",
+        repository_owner_id="",
+        actor_id="",
+        secret_source="None",
+    )
+    return github
+
+
+class RunEngine:
+    """Runs the fired workflows of one invocation (see the module docstring)."""
+
+    def __init__(
+        self,
+        settings: RunSettings,
+        workflows: Sequence[WorkflowRun],
+        observer: RunObserver,
+        *,
+        max_jobs: int,
+        selection: Selection = Selection(),
+    ) -> None:
+        self.settings = settings
+        self.workflows = list(workflows)
+        self.observer = observer
+        self.max_jobs = max_jobs
+        self.selection = selection
+        self.scheduler: Scheduler | None = None
+
+    def cancel(self) -> None:
+        """Cancel the run (e.g. on Ctrl-C); always()/cancelled() steps still run."""
+        if self.scheduler is not None:
+            self.scheduler.cancel()
+
+    def nodes(self) -> list[Node]:
+        """One scheduler node per selected job."""
+        nodes: list[Node] = []
+        for run in self.workflows:
+            jobs = _select(run.workflow, self.selection.jobs)
+            for job in jobs:
+                nodes.append(
+                    Node(
+                        key=f"{run.index}:{job.id}",
+                        needs=tuple(
+                            f"{run.index}:{n}" for n in _canonical_needs(run.workflow, job)
+                        ),
+                        workflow_group=run.concurrency_group,
+                        payload=(run, job),
+                    )
+                )
+        return nodes
+
+    def run(self) -> RunResult:
+        """Run everything; returns when every job has a result."""
+        self.scheduler = Scheduler(self.nodes(), self._prepare, self._run, max_jobs=self.max_jobs)
+        results = self.scheduler.run()
+        for run in self.workflows:
+            if run.error:
+                run.conclusion = "failure"
+                continue
+            keys = [k for k in results if k.split(":", 1)[0] == str(run.index)]
+            run.conclusion = _conclusion([results[k].result for k in keys])
+        overall = _conclusion([w.conclusion for w in self.workflows])
+        if self.scheduler.cancelled:
+            overall = "cancelled"
+        return RunResult(self.workflows, overall, self.scheduler.cancelled)
+
+    # -- scheduler callbacks -----------------------------------------------------------
+
+    def _prepare(self, node: Node, needs: Mapping[str, NodeResult], cancelled: bool) -> Preparation:
+        run, job = cast(tuple[WorkflowRun, Job], node.payload)
+        needs_ctx = {
+            key.split(":", 1)[1]: {"result": r.result, "outputs": dict(r.outputs)}
+            for key, r in needs.items()
+        }
+        contexts = {
+            "github": run.github,
+            "inputs": run.inputs,
+            "vars": dict(self.settings.vars),
+            "needs": needs_ctx,
+        }
+        status = "cancelled" if cancelled else "success"
+        functions = status_functions(status=status, needs=needs_ctx, job_level=True)
+        try:
+            runs = condition_holds(job.if_, contexts, functions)
+        except EvaluationFailed as error:
+            return self._skip(run, job, error.message, result="failure")
+        if not runs:
+            why = "the run was cancelled" if cancelled else f"if: {job.if_.expression}"
+            return self._skip(run, job, why, result="cancelled" if cancelled else "skipped")
+        try:
+            instances = plan_job(
+                job,
+                _canonical_needs(run.workflow, job),
+                lambda token, ctx: _evaluate_token(token, ctx),
+                contexts,
+                {k: v["outputs"] for k, v in needs_ctx.items()},  # type: ignore[misc]
+                {k: str(v["result"]) for k, v in needs_ctx.items()},
+            )
+        except (PlanError, MatrixError) as error:
+            return self._skip(run, job, error.message, result="failure")
+        instances = self._filter_matrix(instances)
+        if not instances:
+            return self._skip(run, job, "no matrix combination matches --matrix", result="skipped")
+        first = instances[0]
+        group, cancel_in_progress = self._job_concurrency(run, job, contexts)
+        return Preparation(
+            instances=tuple(
+                Instance(node.key, i, payload=(run, job, inst, needs_ctx))
+                for i, inst in enumerate(instances)
+            ),
+            fail_fast=first.fail_fast,
+            max_parallel=first.max_parallel,
+            group=group,
+            cancel_in_progress=cancel_in_progress,
+        )
+
+    def _skip(self, run: WorkflowRun, job: Job, why: str, *, result: str) -> Preparation:
+        report = JobReport(
+            key=f"{run.index}:{job.id}#0",
+            workflow_path=run.workflow.path,
+            job_id=job.id,
+            name=job.display_name,
+            matrix=None,
+            result=result,
+            skip_reason=why,
+        )
+        if result == "failure":
+            from shipyard.stepio.events import Annotation
+
+            report.annotations.append(Annotation(level=Severity.ERROR, message=why))
+        run.reports.append(report)
+        self.observer.job_finished(report)
+        return Preparation(skip_reason=why, result_if_skipped=result)
+
+    def _filter_matrix(self, instances: tuple[JobInstance, ...]) -> tuple[JobInstance, ...]:
+        wanted = self.selection.matrix
+        if not wanted:
+            return instances
+        kept = []
+        for inst in instances:
+            matrix = inst.matrix or {}
+            lowered = {str(k).lower(): v for k, v in matrix.items()}
+            if all(
+                k.lower() in lowered and _display(lowered[k.lower()]) == v
+                for k, v in wanted.items()
+            ):
+                kept.append(inst)
+        return tuple(kept) if any(i.matrix for i in instances) else instances
+
+    def _job_concurrency(
+        self, run: WorkflowRun, job: Job, contexts: Mapping[str, object]
+    ) -> tuple[str | None, bool]:
+        token = job.concurrency
+        if token is None:
+            return None, False
+        try:
+            if isinstance(token, MappingToken):
+                group = string_of(token.get("group"), contexts, what="concurrency.group")
+                cancel = string_of(token.get("cancel-in-progress"), contexts, what="concurrency")
+                return group, cancel == "true"
+            return string_of(token, contexts, what="concurrency"), False
+        except EvaluationFailed:
+            return None, False
+
+    def _run(self, instance: Instance, cancel: CancelToken) -> InstanceResult:
+        run, job, inst, needs_ctx = cast(
+            tuple[WorkflowRun, Job, JobInstance, dict[str, Any]], instance.payload
+        )
+        if job.is_reusable_call:
+            return self._run_called(run, job, inst, needs_ctx, cancel)
+        spec = JobSpec(
+            key=f"{run.index}:{job.id}#{inst.index}",
+            workflow=run.workflow,
+            workflow_index=run.index,
+            job=job,
+            name=inst.name,
+            matrix=inst.matrix,
+            strategy=inst.strategy,
+            needs=needs_ctx,
+            github=run.github,
+            inputs=run.inputs,
+            workflow_env=run.env,
+        )
+        runner = JobRunner(self.settings, spec, self.observer)
+        report = runner.run(cancel)
+        run.reports.append(report)
+        counts_as = None
+        if report.result == "failure" and job.continue_on_error is not None:
+            try:
+                value = string_of(
+                    job.continue_on_error,
+                    {
+                        "github": run.github,
+                        "inputs": run.inputs,
+                        "matrix": inst.matrix or {},
+                        "strategy": inst.strategy,
+                        "needs": needs_ctx,
+                        "vars": dict(self.settings.vars),
+                    },
+                    what="continue-on-error",
+                )
+            except EvaluationFailed:
+                value = "false"
+            if value == "true":
+                counts_as = "success"
+        return InstanceResult(report.result, report.outputs, counts_as=counts_as)
+
+    def _run_called(
+        self,
+        run: WorkflowRun,
+        job: Job,
+        inst: JobInstance,
+        needs_ctx: dict[str, Any],
+        cancel: CancelToken,
+    ) -> InstanceResult:
+        from shipyard.engine.called import run_called_workflow
+
+        result: InstanceResult = run_called_workflow(self, run, job, inst, needs_ctx, cancel)
+        return result
+
+
+def _evaluate_token(token: object, contexts: Mapping[str, object]) -> object:
+    from shipyard.engine.evaluation import value_of
+
+    if isinstance(token, BasicExpressionToken):
+        return value_of(token, contexts, what="strategy")
+    from shipyard.workflow.tokens import to_value
+
+    return to_value(token)  # type: ignore[arg-type]
+
+
+def _display(value: object) -> str:
+    from shipyard.expr import to_display_string
+
+    return to_display_string(value)
+
+
+def _canonical_needs(workflow: Workflow, job: Job) -> tuple[str, ...]:
+    ids = {j.id.lower(): j.id for j in workflow.jobs}
+    return tuple(ids.get(n.lower(), n) for n in job.needs)
+
+
+def _select(workflow: Workflow, wanted: tuple[str, ...]) -> list[Job]:
+    """The jobs to run: all, or the selected ones and everything they need."""
+    if not wanted:
+        return list(workflow.jobs)
+    by_id = {j.id.lower(): j for j in workflow.jobs}
+    keep: set[str] = set()
+    todo = [w.lower() for w in wanted if w.lower() in by_id]
+    while todo:
+        current = todo.pop()
+        if current in keep:
+            continue
+        keep.add(current)
+        todo.extend(n.lower() for n in by_id[current].needs if n.lower() in by_id)
+    return [j for j in workflow.jobs if j.id.lower() in keep]
+
+
+def _conclusion(results: Sequence[str]) -> str:
+    if any(r == "failure" for r in results):
+        return "failure"
+    if any(r == "cancelled" for r in results):
+        return "cancelled"
+    return "success"
+
+
+def evaluate_workflow_env(
+    settings: RunSettings,
+    workflow: Workflow,
+    github: Mapping[str, object],
+    inputs: Mapping[str, object],
+) -> dict[str, str]:
+    """The workflow-level ``env`` (contexts: github, secrets, inputs, vars)."""
+    contexts = {
+        "github": github,
+        "inputs": inputs,
+        "vars": dict(settings.vars),
+        "secrets": dict(settings.secrets),
+    }
+    return mapping_of(workflow.env, contexts, what="env")
+
+
+def workflow_concurrency(
+    workflow: Workflow,
+    github: Mapping[str, object],
+    inputs: Mapping[str, object],
+    vars: Mapping[str, str],
+) -> str | None:
+    """The workflow's concurrency group, if any."""
+    token = workflow.concurrency
+    if token is None:
+        return None
+    contexts = {"github": github, "inputs": inputs, "vars": dict(vars)}
+    if isinstance(token, MappingToken):
+        return string_of(token.get("group"), contexts, what="concurrency.group")
+    return string_of(token, contexts, what="concurrency")
+
+
+def now() -> float:
+    """Wall-clock seconds (one place, for the records)."""
+    return time.time()

@@ -1,0 +1,261 @@
+"""``uses:`` steps: finding the action and running it.
+
+Resolution, in order: a ``--action OWNER/REPO@REF=PATH`` mapping; a local action
+(``./path`` in the workspace, as on GitHub); a built-in local equivalent
+(:mod:`shipyard.actions.registry`). Local actions run as GitHub runs them: ``composite``
+steps in this job, JavaScript (``node20``…) with ``node`` from ``PATH`` and its
+``pre``/``main``/``post`` entry points, inputs as ``INPUT_<NAME>`` variables. Any other
+remote action, and ``docker`` actions, fail the step with a message saying what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shipyard.actions.base import ActionFailed, has_post
+from shipyard.engine.evaluation import EvaluationFailed, mapping_of, string_of, value_of
+from shipyard.engine.step import StepContext
+from shipyard.workflow.action import ActionDefinition, parse_action
+from shipyard.workflow.model import Step
+
+if TYPE_CHECKING:
+    from shipyard.engine.job import JobRunner, _Post
+
+Functions = Mapping[str, Callable[..., object]]
+_REMOTE = re.compile(r"^(?P<repo>[^/@\s]+/[^/@\s]+)(?P<path>/[^@\s]*)?@(?P<ref>\S+)$")
+
+
+def run_uses(
+    runner: JobRunner,
+    step: Step,
+    number: int,
+    ctx: StepContext,
+    contexts: dict[str, object],
+    functions: Functions,
+) -> _Post | None:
+    """Run a ``uses:`` step's main part; returns its post step, if it has one."""
+    uses = step.uses or ""
+    inputs = mapping_of(step.with_, contexts, functions, what="with")
+    local = _local_dir(runner, uses, Path(ctx.workspace))
+    if local is not None:
+        return _run_local(runner, step, number, ctx, contexts, functions, local, inputs)
+    if uses.startswith("docker://"):
+        _fail(
+            ctx,
+            f"'{uses}': docker actions need a container engine, which Shipyard does not have yet",
+        )
+        return None
+    from shipyard.actions.registry import builtin_action
+
+    action = builtin_action(uses)
+    if action is None:
+        match = _REMOTE.match(uses)
+        repo = match.group("repo") if match else uses
+        _fail(
+            ctx,
+            f"the action '{uses}' is not available offline: Shipyard has no built-in "
+            f"equivalent of {repo} and does not download actions",
+            hint=f"map it to a local copy: shipyard run --action {uses}=PATH",
+        )
+        return None
+    ctx.log(f"##[group]Run {uses}")
+    for key, value in inputs.items():
+        ctx.log(f"  {key}: {value}")
+    ctx.log("##[endgroup]")
+    try:
+        action.main(ctx, inputs)
+    except ActionFailed as error:
+        _fail(ctx, str(error))
+    if not has_post(action):
+        return None
+    from shipyard.engine.job import _Post
+
+    post = action.post
+    return _Post(number, _short(uses), "always", lambda c: post(c, inputs), step.id)
+
+
+def _fail(ctx: StepContext, message: str, *, hint: str | None = None) -> None:
+    ctx.error(message + (f"\n  hint: {hint}" if hint else ""))
+    ctx.failed = True
+
+
+def _short(uses: str) -> str:
+    return uses.split("@", 1)[0]
+
+
+def _local_dir(runner: JobRunner, uses: str, workspace: Path) -> Path | None:
+    mapped = runner.settings.local_actions.get(uses) or runner.settings.local_actions.get(
+        uses.lower()
+    )
+    if mapped is not None:
+        return mapped
+    if uses.startswith("./") or uses == ".":
+        return workspace / uses
+    return None
+
+
+def _load(directory: Path) -> ActionDefinition | str:
+    for name in ("action.yml", "action.yaml"):
+        path = directory / name
+        if path.is_file():
+            action = parse_action(path.read_text(encoding="utf-8-sig"), str(path))
+            if not action.valid:
+                return "; ".join(d.render(with_hint=False) for d in action.diagnostics)
+            return action
+    return (
+        f"Can't find 'action.yml' or 'action.yaml' under '{directory}'. "
+        "Did you forget to run actions/checkout before running your local action?"
+    )
+
+
+def _inputs_context(
+    action: ActionDefinition, given: Mapping[str, str], contexts: dict[str, object]
+) -> dict[str, str]:
+    values: dict[str, str] = {}
+    lowered = {k.lower(): v for k, v in given.items()}
+    for spec in action.inputs:
+        if spec.name.lower() in lowered:
+            values[spec.name] = lowered[spec.name.lower()]
+        else:
+            values[spec.name] = string_of(spec.default, contexts, what="default") or ""
+    for key, value in given.items():
+        values.setdefault(key, value)
+    return values
+
+
+def _run_local(
+    runner: JobRunner,
+    step: Step,
+    number: int,
+    ctx: StepContext,
+    contexts: dict[str, object],
+    functions: Functions,
+    directory: Path,
+    given: Mapping[str, str],
+) -> _Post | None:
+    loaded = _load(directory)
+    if isinstance(loaded, str):
+        _fail(ctx, loaded)
+        return None
+    action = loaded
+    inputs = _inputs_context(action, given, contexts)
+    github = {**contexts["github"], "action_path": str(directory)}  # type: ignore[dict-item]
+    if action.using == "composite":
+        _run_composite(runner, ctx, {**contexts, "github": github}, functions, action, inputs)
+        return None
+    if action.using.startswith("node"):
+        return _run_node(step, number, ctx, action, directory, inputs)
+    _fail(ctx, f"'{step.uses}' runs with '{action.using}', which Shipyard cannot run yet")
+    return None
+
+
+def _input_env(inputs: Mapping[str, str]) -> dict[str, str]:
+    return {f"INPUT_{k.replace(' ', '_').upper()}": v for k, v in inputs.items()}
+
+
+def _run_node(
+    step: Step,
+    number: int,
+    ctx: StepContext,
+    action: ActionDefinition,
+    directory: Path,
+    inputs: Mapping[str, str],
+) -> _Post | None:
+    env = {**ctx.env, **_input_env(inputs), "GITHUB_ACTION_PATH": str(directory)}
+
+    def node(entry: str, c: StepContext) -> None:
+        code = c.exec(["node", str(directory / entry)], env={**env, **c.env, **_input_env(inputs)})
+        if code != 0:
+            c.failed = True
+
+    if action.pre:
+        ctx.log(f"Pre {action.name}")
+        node(action.pre, ctx)
+    if action.main:
+        node(action.main, ctx)
+    if not action.post:
+        return None
+    from shipyard.engine.job import _Post
+
+    condition = "always" if (action.post_if or "always()").strip() == "always()" else "success"
+    post_entry = action.post
+    return _Post(number, action.name, condition, lambda c: node(post_entry, c), step.id)
+
+
+def _run_composite(
+    runner: JobRunner,
+    ctx: StepContext,
+    contexts: dict[str, object],
+    functions: Functions,
+    action: ActionDefinition,
+    inputs: Mapping[str, str],
+) -> None:
+    """Composite steps run in order inside this step, with their own ``steps`` context."""
+    from shipyard.backends.shells import ShellError, resolve_shell, script_file_name
+    from shipyard.engine.evaluation import condition_holds
+    from shipyard.engine.job import which_factory
+    from shipyard.plan.conditions import status_functions
+
+    local_steps: dict[str, dict[str, object]] = {}
+    status = "success"
+    github = contexts["github"]
+    action_path = str(github.get("action_path", "")) if isinstance(github, dict) else ""
+    for inner in action.steps:
+        scope = {**contexts, "inputs": dict(inputs), "steps": local_steps, "env": dict(ctx.env)}
+        fns = {**functions, **status_functions(status=status)}
+        try:
+            if not condition_holds(inner.if_, scope, fns):
+                local_steps[inner.id] = {
+                    "outputs": {},
+                    "outcome": "skipped",
+                    "conclusion": "skipped",
+                }
+                continue
+            env = mapping_of(inner.env, scope, fns, what="env")
+            if inner.run is not None:
+                script = string_of(inner.run, scope, fns, what="run") or ""
+                shell_name = string_of(inner.shell, scope, fns, what="shell")
+                shell = resolve_shell(shell_name, which_factory(ctx.env))
+                path = ctx.temp / script_file_name(shell_name, f"{inner.id}_{time.time_ns()}")
+                path.write_text(shell.fix_up(script), encoding="utf-8")
+                workdir = string_of(inner.working_directory, scope, fns, what="working-directory")
+                before = dict(ctx.outputs)
+                ctx.outputs.clear()
+                failed_before = ctx.failed
+                ctx.failed = False
+                ctx.run_process(
+                    shell.argv(str(path)),
+                    cwd=ctx.workspace / workdir if workdir else ctx.workspace,
+                    env={**ctx.env, **env, "GITHUB_ACTION_PATH": action_path},
+                )
+                ctx.finish()
+                produced = dict(ctx.outputs)
+                ctx.outputs.clear()
+                ctx.outputs.update(before)
+                failed, ctx.failed = ctx.failed, failed_before
+            else:
+                produced, failed = {}, False
+                ctx.error(
+                    f"nested action '{inner.uses}' in a composite action is not supported yet"
+                )
+                failed = True
+        except (EvaluationFailed, ShellError) as error:
+            ctx.error(error.message)
+            produced, failed = {}, True
+        outcome = "failure" if failed else "success"
+        keep = value_of(inner.continue_on_error, scope, fns) if failed else False
+        conclusion = "success" if failed and keep in (True, "true") else outcome
+        local_steps[inner.id] = {"outputs": produced, "outcome": outcome, "conclusion": conclusion}
+        if conclusion == "failure":
+            status = "failure"
+            ctx.failed = True
+    scope = {**contexts, "inputs": dict(inputs), "steps": local_steps}
+    for name, token in action.outputs:
+        try:
+            ctx.set_output(name, string_of(token, scope, functions, what="outputs") or "")
+        except EvaluationFailed as error:
+            ctx.error(error.message)
