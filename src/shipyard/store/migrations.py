@@ -1,0 +1,119 @@
+"""The schema of ``shipyard.db`` and its forward migrations.
+
+:data:`MIGRATIONS` is a list of SQL scripts, applied in order; the ``schema_version`` table
+holds how many were applied. A schema change is a new script appended to the list, never
+an edit of an old one. :func:`connect` applies the missing scripts in one
+``BEGIN IMMEDIATE`` transaction, so two processes opening a fresh data dir at once do not
+both migrate, and refuses a database written by a newer Shipyard.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from shipyard.errors import UserError
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL, number INTEGER NOT NULL,
+        event TEXT NOT NULL, ref TEXT NOT NULL, sha TEXT NOT NULL,
+        status TEXT NOT NULL, conclusion TEXT, started_at TEXT NOT NULL, completed_at TEXT,
+        pid INTEGER, UNIQUE (repo, number));
+    CREATE TABLE workflows (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        path TEXT NOT NULL, name TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued', conclusion TEXT, started_at TEXT, completed_at TEXT);
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        workflow_id INTEGER NOT NULL REFERENCES workflows (id) ON DELETE CASCADE,
+        job_key TEXT NOT NULL, job_id TEXT NOT NULL, name TEXT NOT NULL, matrix TEXT,
+        status TEXT NOT NULL DEFAULT 'queued', conclusion TEXT, started_at TEXT, completed_at TEXT,
+        outputs TEXT, runner TEXT, skip_reason TEXT);
+    CREATE TABLE steps (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_pk INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL, step_id TEXT NOT NULL, name TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued', outcome TEXT, conclusion TEXT,
+        started_at TEXT, completed_at TEXT, UNIQUE (job_pk, number));
+    CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        job_pk INTEGER REFERENCES jobs (id) ON DELETE CASCADE,
+        level TEXT NOT NULL, message TEXT NOT NULL,
+        file TEXT, line INTEGER, col INTEGER, title TEXT);
+    CREATE INDEX workflows_by_run ON workflows (run_id);
+    CREATE INDEX jobs_by_run ON jobs (run_id);
+    CREATE INDEX steps_by_job ON steps (job_pk);
+    CREATE INDEX annotations_by_run ON annotations (run_id);
+    """,
+]
+
+
+def connect(database: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.Connection:
+    """Open (creating) the database in WAL mode and bring its schema up to date."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(database, timeout=30.0, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        apply_migrations(conn, migrations, database)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[str], where: Path) -> int:
+    """Apply the scripts not yet applied, in order, atomically; returns the schema version."""
+    if _applied(conn) == len(migrations):  # the usual case: a read, no write lock
+        return len(migrations)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+        version = 0 if row is None else int(row[0])
+        if version > len(migrations):
+            raise UserError(
+                f"{where}: records written by a newer Shipyard "
+                f"(schema {version}, this one knows {len(migrations)})",
+                hint="upgrade Shipyard, or point SHIPYARD_HOME at another folder",
+            )
+        for number in range(version, len(migrations)):
+            for statement in split_statements(migrations[number]):
+                conn.execute(statement)
+        conn.execute("UPDATE schema_version SET version = ?", (len(migrations),))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return len(migrations)
+
+
+def split_statements(script: str) -> list[str]:
+    """The complete SQL statements of a script (``;`` inside strings or triggers is kept)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:60]}")
+    return statements
+
+
+def _applied(conn: sqlite3.Connection) -> int | None:
+    """The schema version, or None before the first migration created the table."""
+    try:
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else int(row[0])
