@@ -1,0 +1,93 @@
+"""Ctrl-C during ``shipyard run``: processes stop, always() steps run, the run is cancelled."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+WORKFLOW = """\
+name: Cancel
+on: push
+jobs:
+  long:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo started > "$MARKERS/started"; sleep 30; echo never > "$MARKERS/never"
+      - if: always()
+        run: echo "${{ job.status }}" > "$MARKERS/always"
+      - run: echo skipped > "$MARKERS/after"
+  later:
+    needs: long
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo ran > "$MARKERS/later"
+"""
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+
+
+def test_interrupt_cancels_the_run(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "cancel.yml").write_text(WORKFLOW)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "init")
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    report = tmp_path / "report.json"
+    env = {**os.environ, "SHIPYARD_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "shipyard", "run", "--no-live", "--env", f"MARKERS={markers}",
+            "--report-json", str(report),
+        ],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while not (markers / "started").exists():
+        assert time.monotonic() < deadline, "the step never started"
+        time.sleep(0.05)
+    begin = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - begin < 15, "cancelling took too long"
+    assert proc.returncode == 1, err
+    assert not (markers / "never").exists()
+    assert (markers / "always").read_text().strip() == "cancelled"
+    assert not (markers / "after").exists()
+    assert not (markers / "later").exists()
+    result = json.loads(report.read_text())
+    assert result["conclusion"] == "cancelled"
+    jobs = {j["id"]: j for j in result["workflows"][0]["jobs"]}
+    assert jobs["long"]["result"] == "cancelled"
+    assert jobs["long"]["steps"][0]["conclusion"] == "cancelled"
+    assert jobs["long"]["steps"][1]["conclusion"] == "success"
+    assert jobs["long"]["steps"][2]["conclusion"] == "skipped"
+    shown = subprocess.run(
+        [sys.executable, "-m", "shipyard", "runs"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "cancelled" in shown.stdout
