@@ -221,6 +221,11 @@ def render_summary(view: _Base, reports: list[JobReport]) -> str:
             lines.append(
                 f"{annotation.level.value}: {view.label(report)}: {where}{annotation.message}"
             )
+    for report in reports:
+        for summary in report.summaries:
+            lines.append("")
+            lines.append(f"--- summary of {view.label(report)} ---")
+            lines.extend(summary.rstrip("\n").splitlines())
     for line in view.jobs.values():
         if line.failed_tail:
             lines.append("")
