@@ -5,8 +5,9 @@ reusable-workflow goldens pairs of (called file name, called file), and the expe
 result as JSON. An expected ``errors`` list must equal our rendered errors (warnings
 aside). Otherwise there must be no error, and a projection of our model must equal the
 same projection of the expected JSON: job ids and types, ``needs``, the ``if`` of jobs and
-steps, step ids, called workflows' jobs, ``on`` events with their filters, schedules and
-inputs, and ``input-types``.
+steps, step ids and ``env`` (literals as the server prints them: numbers in .NET's G15),
+called workflows' jobs, ``on`` events with their filters, schedules and inputs, and
+``input-types``.
 
 Every golden that is not fully compared is in :data:`SKIPS` with its reason; a skip that
 starts passing fails the test (so the list cannot go stale).
@@ -27,6 +28,7 @@ from shipyard.diagnostics import Severity
 from shipyard.workflow.model import EventConfig, Job, Step, Workflow
 from shipyard.workflow.reader import parse_workflow
 from shipyard.workflow.templates import DEFAULT_LIMITS, TemplateLimits
+from shipyard.workflow.tokens import MappingToken, Token
 
 _REPO = Path(__file__).resolve().parents[2]
 _ROOT = Path(os.environ.get("SHIPYARD_CONFORMANCE", _REPO.parent / "shared" / "conformance"))
@@ -40,10 +42,6 @@ SKIPS: dict[str, str] = {
     "errors-anchor-tag.yml": (
         "template reader: GitHub has accepted YAML anchors since 2025 (real workflows use "
         "them); this golden records the older rejection"
-    ),
-    "errors-unclosed-tokens.yml": (
-        "shipyard.expr: an unclosed call reports \"Unexpected symbol: 'EOF'\" where GitHub "
-        "says \"Unexpected end of expression: ''b''\" (same position)"
     ),
     "events-single-invalid-config.yml": _TS_STRICT,
     "events-single-invalid.yml": _TS_STRICT,
@@ -126,10 +124,7 @@ def _expected_jobs(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "id": _lit(job["id"]),
             "needs": [_lit(n) for n in job.get("needs") or []],
             "if": _lit(job["if"]),
-            "steps": [
-                {"id": s["id"], "if": _lit(s["if"]) if "if" in s else None}
-                for s in job.get("steps") or []
-            ],
+            "steps": [_expected_step(s) for s in job.get("steps") or []],
         }
         if "jobs" in job:
             projected["jobs"] = _expected_jobs(job["jobs"])
@@ -139,15 +134,29 @@ def _expected_jobs(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
+def _expected_step(step: dict[str, Any]) -> dict[str, Any]:
+    projected = {"id": step["id"], "if": _lit(step["if"]) if "if" in step else None}
+    env = step.get("env")
+    if isinstance(env, dict) and env.get("type") == 2:  # a mapping
+        projected["env"] = [(pair["Key"], _lit(pair["Value"])) for pair in env["map"]]
+    elif env is not None:
+        projected["env"] = _lit(env)
+    return projected
+
+
 def _actual_jobs(jobs: tuple[Job, ...], expected: list[dict[str, Any]]) -> list[dict[str, Any]]:
     result = []
     for job, wanted in zip(jobs, expected + [{}] * len(jobs), strict=False):
+        steps = wanted.get("steps") or []
         projected: dict[str, Any] = {
             "type": "reusableWorkflowJob" if job.is_reusable_call else "job",
             "id": job.id,
             "needs": list(job.needs),
             "if": job.if_.expression,
-            "steps": [_actual_step(s) for s in job.steps],
+            "steps": [
+                _actual_step(s, "env" in w)
+                for s, w in zip(job.steps, steps + [{}] * len(job.steps), strict=False)
+            ],
         }
         if "jobs" in wanted:
             called = job.called.jobs if job.called else ()
@@ -158,8 +167,21 @@ def _actual_jobs(jobs: tuple[Job, ...], expected: list[dict[str, Any]]) -> list[
     return result
 
 
-def _actual_step(step: Step) -> dict[str, Any]:
-    return {"id": step.id, "if": None if step.is_control else step.if_.expression}
+def _actual_step(step: Step, with_env: bool) -> dict[str, Any]:
+    projected = {"id": step.id, "if": None if step.is_control else step.if_.expression}
+    if with_env:
+        env = step.env
+        if isinstance(env, MappingToken):
+            projected["env"] = [(str(k), _text(v)) for k, v in env.pairs]
+        else:
+            projected["env"] = None if env is None else _text(env)
+    return projected
+
+
+def _text(token: Token) -> Any:
+    """A scalar as the golden shows it: an expression's text, else the literal as a string."""
+    expression = getattr(token, "expression", None)
+    return expression if token.is_expression else str(token)
 
 
 def _actual_event(event: EventConfig, wanted: Any) -> Any:

@@ -1,20 +1,45 @@
-"""``shipyard validate``: read workflow files and print every problem GitHub would report."""
+"""``shipyard validate``: read workflow files and print every problem GitHub would report.
+
+Human output (stdout): every problem of every file, sorted by file, line and column, in
+GitHub's format ``path (Line: N, Col: M): message``, a hint on an indented ``  hint:``
+line, warnings prefixed ``warning:``. A problem found in a called workflow
+(``uses: ./.github/workflows/called.yml``) is shown at its own file, once, even when that
+file is validated too. A one-line verdict goes to stderr (``2 files valid``,
+``1 of 3 files invalid: 4 errors, 1 warning``). Exit status 1 when any file has an error;
+warnings never fail validation.
+
+``--json`` prints, for one file, exactly::
+
+    {"valid": bool,
+     "errors": [{"message": str, "line": int | null, "column": int | null}],
+     "summary": {"events": [str],                      # sorted
+                 "job_ids": [str],                     # file order
+                 "jobs": [{"id": str, "needs": [str], "steps": int | null}]}}
+
+(``steps`` is null for a job that calls a reusable workflow), and for several files an
+object keyed by path. Errors without a position in the file (a file that is not UTF-8,
+an error inside a called workflow) have null ``line``/``column``; the message of an
+error in another file starts with that file's ``path (Line: N, Col: M): ``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from shipyard.diagnostics import Severity, sort_diagnostics
+from shipyard.diagnostics import Diagnostic, Severity, Span, sort_diagnostics
+from shipyard.errors import UserError
 from shipyard.repository import (
     find_workflow_files,
     local_workflow_fetcher,
     read_workflow_file,
     repository_root,
 )
-from shipyard.workflow.model import Workflow
+from shipyard.workflow.model import Job
 
 
 def add_parser(sub: Any, name: str, help_text: str) -> None:
@@ -26,68 +51,113 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON result per file")
 
 
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """One file's verdict: its problems (paths as shown) and what could be read of it."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    events: tuple[str, ...] = ()
+    jobs: tuple[Job, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """A file is valid when it has no error-level diagnostic."""
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate every file; exit 1 when any has an error."""
-    from shipyard.workflow.reader import parse_workflow
-
-    fetch = local_workflow_fetcher(repository_root())
-    results: list[Workflow] = []
-    for path in find_workflow_files(args.paths):
-        source = read_workflow_file(path)
-        results.append(parse_workflow(source.text, source.display_path, fetch=fetch, complete=True))
+    root = repository_root()
+    results = [validate_file(path, root) for path in find_workflow_files(args.paths)]
     if args.json:
-        objects = {w.path: summarise(w) for w in results}
+        objects = {r.path: summarise(r) for r in results}
         out: object = next(iter(objects.values())) if len(objects) == 1 else objects
         print(json.dumps(out, indent=2))
     else:
         print_human(results)
-    return 1 if any(not is_valid(w) for w in results) else 0
+    return 1 if any(not r.valid for r in results) else 0
 
 
-def is_valid(workflow: Workflow) -> bool:
-    """A workflow is valid when it has no error-level diagnostic."""
-    return not any(d.severity is Severity.ERROR for d in workflow.diagnostics)
+def validate_file(path: Path, root: Path) -> FileResult:
+    """Read and check one file, following local reusable-workflow calls under ``root``."""
+    from shipyard.workflow.reader import parse_workflow
+
+    try:
+        source = read_workflow_file(path)
+    except UserError as error:  # unreadable: a problem of this file, not of the run
+        shown = _display(path)
+        message = error.message.removeprefix(f"{path}: ")
+        return FileResult(shown, (Diagnostic(message, Span(shown), hint=error.hint),))
+    fetch = local_workflow_fetcher(root)
+    workflow = parse_workflow(source.text, source.display_path, fetch=fetch, complete=True)
+    diagnostics = tuple(_at_shown_path(d, root) for d in workflow.diagnostics)
+    return FileResult(
+        workflow.path,
+        diagnostics,
+        tuple(sorted(e.name for e in workflow.events)),
+        workflow.jobs,
+    )
 
 
-def summarise(workflow: Workflow) -> dict[str, object]:
+def _display(path: Path) -> str:
+    """``path`` relative to the current folder when it is under it, as the reader shows it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _at_shown_path(diagnostic: Diagnostic, root: Path) -> Diagnostic:
+    """A called file's ``./path`` (relative to the repository) shown like any other path."""
+    span = diagnostic.span
+    if span is None or not span.file.startswith("./"):
+        return diagnostic
+    return replace(diagnostic, span=replace(span, file=_display(root / span.file[2:])))
+
+
+def summarise(result: FileResult) -> dict[str, object]:
     """The ``--json`` object of one file."""
-    diagnostics = sort_diagnostics(workflow.diagnostics)
+    errors = [d for d in sort_diagnostics(result.diagnostics) if d.severity is Severity.ERROR]
     return {
-        "valid": is_valid(workflow),
-        "errors": [
-            {"message": d.message, "line": d.line, "column": d.column}
-            for d in diagnostics
-            if d.severity is Severity.ERROR
-        ],
+        "valid": result.valid,
+        "errors": [_json_error(d, result.path) for d in errors],
         "summary": {
-            "events": sorted(e.name for e in workflow.events),
-            "job_ids": [j.id for j in workflow.jobs],
+            "events": list(result.events),
+            "job_ids": [j.id for j in result.jobs],
             "jobs": [
                 {
                     "id": j.id,
                     "needs": list(j.needs),
                     "steps": None if j.is_reusable_call else len(j.steps),
                 }
-                for j in workflow.jobs
+                for j in result.jobs
             ],
         },
     }
 
 
-def print_human(results: list[Workflow]) -> None:
-    """Each problem on its own line, then a one-line verdict on stderr."""
-    errors = warnings = 0
-    for workflow in results:
-        for d in sort_diagnostics(workflow.diagnostics):
-            print(d.render())
-            if d.severity is Severity.ERROR:
-                errors += 1
-            else:
-                warnings += 1
+def _json_error(diagnostic: Diagnostic, path: str) -> dict[str, object]:
+    span = diagnostic.span
+    if span is None or span.file == path:
+        return {"message": diagnostic.message, "line": diagnostic.line, "column": diagnostic.column}
+    # another file's problem (a called workflow): the message says where it is
+    return {"message": span.prefix() + diagnostic.message, "line": None, "column": None}
+
+
+def print_human(results: list[FileResult]) -> None:
+    """Each problem once, sorted, on stdout; then a one-line verdict on stderr."""
+    diagnostics = sort_diagnostics(d for r in results for d in r.diagnostics)
+    for d in diagnostics:
+        print(d.render())
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = len(diagnostics) - errors
     files = len(results)
-    bad = sum(1 for w in results if not is_valid(w))
+    bad = sum(1 for r in results if not r.valid)
     noun = "file" if files == 1 else "files"
-    if errors:
+    if not results:
+        verdict = "no workflow files (*.yml, *.yaml) found"
+    elif bad:
         verdict = f"{bad} of {files} {noun} invalid: {errors} error{'s' * (errors != 1)}"
     else:
         verdict = f"{files} {noun} valid"

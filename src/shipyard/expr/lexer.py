@@ -54,11 +54,14 @@ class Token:
     value: float | str | None = None
 
     def display(self) -> str:
-        """The token as GitHub names it in error messages (``tokenString``)."""
+        """The token as GitHub names it in error messages: its source text.
+
+        A string shows with its quotes (``'b'``), as GitHub's server prints a token's raw
+        value; the TypeScript port's ``tokenString`` shows the unquoted value instead, a
+        wording no case of GitHub's expression corpus relies on.
+        """
         if self.type is TokenType.EOF:
             return "EOF"
-        if self.type is TokenType.STRING:
-            return str(self.value)
         return self.lexeme
 
 

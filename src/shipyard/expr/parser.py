@@ -10,6 +10,14 @@ A port of ``parser.ts`` (a recursive-descent parser with GitHub's depth accounti
     primary := literal | '(' expression ')'
 
 Named values and function names are validated here: an unknown one is a syntax error.
+
+Where the TypeScript port and GitHub's server (the C# ``ExpressionParser`` in
+``actions/runner``) word an error differently, the server wins when GitHub's expression
+corpus does not pin the TypeScript wording: an expression that ends while a call, an index
+or a property access is still open (``contains('a', 'b'``, ``a[1``, ``a.``) is reported
+as ``Unexpected end of expression`` at its last token, as the server's check for
+*unclosed tokens* does, not as TypeScript's ``Unexpected symbol: 'EOF'`` (no corpus case
+expects ``'EOF'``; the golden ``errors-unclosed-tokens.yml`` records the server's text).
 """
 
 from __future__ import annotations
@@ -89,7 +97,18 @@ class _Parser:
 
     def consume(self, type_: TokenType) -> None:
         if not self.match(type_):
-            raise self.error(UNEXPECTED_SYMBOL, self.peek())
+            raise self.unexpected()
+
+    def unexpected(self) -> ExpressionError:
+        """The error for the current token, which is not what the grammar needs here.
+
+        At the end of the text that is GitHub's server's "Unexpected end of expression"
+        at the last token (TypeScript says "Unexpected symbol: 'EOF'"; see the module doc).
+        """
+        token = self.peek()
+        if token.type is TokenType.EOF:
+            return self.error(UNEXPECTED_END, self.previous())
+        return self.error(UNEXPECTED_SYMBOL, token)
 
     def error(self, description: str, token: Token) -> ExpressionError:
         return syntax_error(description, token.display(), token.offset, self.text)
@@ -183,7 +202,7 @@ class _Parser:
                 elif self.match(TokenType.STAR):
                     expr = IndexAccess(expr, Star(self.previous().offset), dot.offset)
                 else:
-                    raise self.error(UNEXPECTED_SYMBOL, self.peek())
+                    raise self.unexpected()
             else:
                 break
         self.depth -= increased
@@ -233,14 +252,10 @@ class _Parser:
         elif kind is TokenType.LEFT_PAREN:
             self.pos += 1
             inner = self.expression()
-            if self.at_end():
-                raise self.error(UNEXPECTED_END, self.previous())
             self.consume(TokenType.RIGHT_PAREN)
             return Grouping(inner, token.offset)
-        elif kind is TokenType.EOF:
-            raise self.error(UNEXPECTED_END, self.previous())
         else:
-            raise self.error(UNEXPECTED_SYMBOL, token)
+            raise self.unexpected()
         self.pos += 1
         return Literal(value, token.offset)
 

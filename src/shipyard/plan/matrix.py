@@ -31,7 +31,13 @@ from typing import TypeGuard
 
 from shipyard.diagnostics import Span
 from shipyard.errors import UserError
-from shipyard.expr.values import MISSING, loose_equals, object_get, string_to_number
+from shipyard.expr.values import (
+    MISSING,
+    loose_equals,
+    number_to_string_g15,
+    object_get,
+    string_to_number,
+)
 
 MAX_CONFIGURATIONS = 256
 """GitHub: "A matrix can generate a maximum of 256 jobs per workflow run"."""
@@ -305,20 +311,11 @@ def expand_matrix(
 # --- display names -------------------------------------------------------------------
 
 
-def format_number(value: float) -> str:
-    """A number as .NET's ``ToString("G15")`` prints it: ``3.1``, ``1E+15``, ``1E-05``."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return format(value, ".15g").replace("e", "E")
-
-
 def _segments(value: object, out: list[str]) -> None:
     if isinstance(value, bool):
         out.append("true" if value else "false")
     elif isinstance(value, (int, float)):
-        out.append(format_number(float(value)))
+        out.append(number_to_string_g15(float(value)))
     elif isinstance(value, str):
         if value:
             out.append(value)

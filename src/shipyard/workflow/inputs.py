@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from shipyard.errors import InternalError, UserError
+from shipyard.expr.values import number_to_string_g15
 from shipyard.workflow.model import InputDefinition
 from shipyard.workflow.tokens import (
     BooleanToken,
@@ -26,7 +27,6 @@ from shipyard.workflow.tokens import (
     NumberToken,
     StringToken,
     Token,
-    format_number,
 )
 
 InputValue = str | bool | float
@@ -188,7 +188,7 @@ def _to_text(value: InputValue | int) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return format_number(float(value))
+        return number_to_string_g15(float(value))
     return value
 
 

@@ -7,11 +7,11 @@ expression token until a later stage evaluates it. Tokens are immutable once rea
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from shipyard.diagnostics import Span
+from shipyard.expr.values import number_to_string_g15
 
 JsonValue = None | bool | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 
@@ -48,12 +48,16 @@ class BooleanToken(Token):
 
 @dataclass(frozen=True, slots=True)
 class NumberToken(Token):
-    """A YAML number (kept as a float, like GitHub)."""
+    """A YAML number (kept as a float, like GitHub).
+
+    As text (where a string is expected) it reads as GitHub's server prints it, .NET's
+    ``G15``: ``1345678912345678912`` becomes ``1.34567891234568E+18``.
+    """
 
     value: float = 0.0
 
     def __str__(self) -> str:
-        return format_number(self.value)
+        return number_to_string_g15(self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,17 +140,6 @@ class MappingToken(Token):
 
 
 ScalarToken = NullToken | BooleanToken | NumberToken | StringToken | BasicExpressionToken
-
-
-def format_number(value: float) -> str:
-    """Format a number the way GitHub prints it (``1`` not ``1.0``; ``Infinity``)."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == int(value) and abs(value) < 1e21:
-        return str(int(value))
-    return repr(value)
 
 
 def to_value(

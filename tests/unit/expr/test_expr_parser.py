@@ -140,9 +140,21 @@ def test_argument_counts(text: str, description: str, token: str, position: int)
         ("a.()", "Unexpected symbol: '('. Located at position 3 within expression: a.()"),
         ("a.1", "Unexpected symbol: '1'. Located at position 3 within expression: a.1"),
         ("(1", "Unexpected end of expression: '1'. Located at position 2 within expression: (1"),
-        ("a[1", "Unexpected symbol: 'EOF'. Located at position 3 within expression: a[1"),
+        # GitHub's server: an unclosed call, index or access ends "unexpectedly" at the last token
+        ("a[1", "Unexpected end of expression: '1'. Located at position 3 within expression: a[1"),
+        ("a.", "Unexpected end of expression: '.'. Located at position 2 within expression: a."),
+        (
+            "contains('a', 'b'",
+            "Unexpected end of expression: ''b''. Located at position 15 within expression: "
+            "contains('a', 'b'",
+        ),
+        (
+            "f(",
+            "Unexpected end of expression: '('. Located at position 2 within expression: f(",
+        ),
         ("f(1 2)", "Unexpected symbol: '2'. Located at position 5 within expression: f(1 2)"),
-        ("1 'two'", "Unexpected symbol: 'two'. Located at position 3 within expression: 1 'two'"),
+        # a string token shows with its quotes, as GitHub's server prints it
+        ("1 'two'", "Unexpected symbol: ''two''. Located at position 3 within expression: 1 'two'"),
         ("true.x", "Unexpected symbol: '.x'. Located at position 5 within expression: true.x"),
     ],
 )

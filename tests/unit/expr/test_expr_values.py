@@ -17,6 +17,7 @@ from shipyard.expr.values import (
     less_than,
     loose_equals,
     number_to_string,
+    number_to_string_g15,
     object_get,
     string_to_number,
     to_number,
@@ -100,6 +101,21 @@ def test_number_to_string_is_githubs(number: float, text: str) -> None:
 )  # fmt: skip
 def test_javascript_number_to_string(number: float, text: str) -> None:
     assert js_number_to_string(number) == text
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (3.10, "3.1"), (3.0, "3"), (3, "3"), (-0.5, "-0.5"), (0.1 + 0.2, "0.3"),
+        (123456789012345.0, "123456789012345"), (1e15, "1E+15"), (0.0001, "0.0001"),
+        (0.00001, "1E-05"), (0.84551240822557006, "0.84551240822557"),
+        (1345678912345678912.0, "1.34567891234568E+18"),
+        (1.7976931348623157e308, "1.79769313486232E+308"), (INF, "Infinity"),
+        (-INF, "-Infinity"), (NAN, "NaN"),
+    ],
+)  # fmt: skip
+def test_number_to_string_g15_is_githubs_server(number: float, text: str) -> None:
+    assert number_to_string_g15(number) == text
 
 
 def test_display_strings() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from shipyard.workflow.convert.context import ConvertContext
-from shipyard.workflow.tokens import NumberToken, Token, format_number
+from shipyard.workflow.tokens import NumberToken, Token
 
 
 def check_timeout(ctx: ConvertContext, key: str, token: Token) -> None:
@@ -23,7 +23,7 @@ def check_timeout(ctx: ConvertContext, key: str, token: Token) -> None:
     whole = math.trunc(value)
     ctx.warning(
         token,
-        f"'{key}' is {format_number(value)}: GitHub truncates it to {whole} minutes, "
+        f"'{key}' is {token}: GitHub truncates it to {whole} minutes, "
         "Shipyard honours the fraction",
         hint=f"write a whole number of minutes (e.g. {max(whole, 1)}) to run the same on both",
     )
