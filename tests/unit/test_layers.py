@@ -15,7 +15,7 @@ LAYERS: list[set[str]] = [
     {"expr"},
     {"workflow", "stepio", "reports"},
     {"plan"},
-    {"repository", "hashfiles", "backends", "actions", "store"},
+    {"repository", "hashfiles", "backends", "actions", "store", "tools"},
     {"engine", "scaffold", "notify"},
     {"cli", "web", "worker", "testing", "__main__"},
 ]

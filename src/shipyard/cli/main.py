@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("shipyard.cli.validate", "check workflow files the way GitHub does"),
     "eval": ("shipyard.cli.evaluate", "evaluate a GitHub Actions expression"),
     "list": ("shipyard.cli.listing", "show which workflows and jobs an event fires"),
+    "report": ("shipyard.cli.report", "summarise test, coverage, quality or security results"),
+    "gate": ("shipyard.cli.gate", "evaluate the five quality gates of a run"),
     "runs": ("shipyard.cli.runs", "list the recorded runs of this repository"),
     "show": ("shipyard.cli.show", "show a recorded run: workflows, jobs, steps, annotations"),
     "logs": ("shipyard.cli.logs", "print the logs of a recorded run's jobs"),

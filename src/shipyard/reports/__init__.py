@@ -1,0 +1,1 @@
+"""Reports: JUnit, coverage, benchmarks, quality and security results, gates, summaries."""

@@ -1,0 +1,1 @@
+"""Tools: running external analysers (ruff, mypy, bandit, coverage, …) and reading their files."""
