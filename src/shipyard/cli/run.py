@@ -158,15 +158,17 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
     from shipyard.engine.run import RunEngine, Selection
     from shipyard.engine.settings import RunSettings
     from shipyard.store import open_store
-    from shipyard.store.paths import data_home, repo_key
+    from shipyard.store.paths import data_home
 
     home = data_home()
     store = open_store(home)
     event = loaded.event
     repo = loaded.repo
     started = datetime.now(timezone.utc)
+    # ``repo`` is already the work tree's top: its resolved path is what ``repo_key`` would
+    # return, without another git process.
     run_id = store.create_run(
-        repo_key(repo),
+        str(repo.resolve()),
         event.event.name,
         event.github.get("ref", ""),
         event.github.get("sha", ""),

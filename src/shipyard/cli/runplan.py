@@ -72,7 +72,6 @@ def _pairs(values: list[str]) -> dict[str, str]:
 def load_run(args: argparse.Namespace) -> Loaded:
     """Read the workflows, build the event, decide which workflows fire."""
     from shipyard.engine.events import build_event
-    from shipyard.workflow.inputs import normalise_dispatch_inputs, raise_for_problems
     from shipyard.workflow.reader import parse_workflow
     from shipyard.workflow.triggers import match_workflow
 
@@ -119,6 +118,8 @@ def load_run(args: argparse.Namespace) -> Loaded:
             continue
         inputs: dict[str, object] = {}
         if trigger.name == "workflow_dispatch" and decision.event_config is not None:
+            from shipyard.workflow.inputs import normalise_dispatch_inputs, raise_for_problems
+
             values, problems = normalise_dispatch_inputs(decision.event_config.inputs, given_inputs)
             raise_for_problems(f"{workflow.path}: workflow_dispatch", problems)
             inputs = dict(values)

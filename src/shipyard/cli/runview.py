@@ -222,7 +222,7 @@ def render_summary(view: _Base, reports: list[JobReport]) -> str:
                 f"{annotation.level.value}: {view.label(report)}: {where}{annotation.message}"
             )
     for report in reports:
-        for summary in report.summaries:
+        for _number, summary in report.summaries:
             lines.append("")
             lines.append(f"--- summary of {view.label(report)} ---")
             lines.extend(summary.rstrip("\n").splitlines())

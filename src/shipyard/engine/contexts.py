@@ -10,7 +10,6 @@ credentials in the shell never reach a workflow by accident; ``--env`` adds more
 from __future__ import annotations
 
 import os
-import platform
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,7 @@ def host_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
 
 def runner_arch() -> str:
     """``X64``, ``ARM64``, ``X86`` or ``ARM``, as ``runner.arch``."""
-    machine = platform.machine().lower()
+    machine = os.uname().machine.lower()  # platform.machine(), without its import
     return {"x86_64": "X64", "amd64": "X64", "aarch64": "ARM64", "arm64": "ARM64"}.get(
         machine, "X86" if machine in ("i386", "i686") else "ARM" if "arm" in machine else "X64"
     )

@@ -42,6 +42,8 @@ from shipyard.workflow.model import Job, Step, Workflow
 from shipyard.workflow.tokens import MappingToken, StringToken, Token
 
 DEFAULT_JOB_TIMEOUT_MINUTES = 360.0
+CLEANUP_TIMEOUT_MINUTES = 5.0
+"""How long an ``always()`` step may run after the job timed out (unless it sets its own)."""
 
 
 @dataclass(slots=True)
@@ -134,7 +136,6 @@ class JobRunner:
         report.outputs = self.outputs(base) if self.status != "skipped" else {}
         report.result = self.status
         report.annotations = list(self.state.annotations)
-        report.summaries = list(self.state.summaries)
         report.ended = time.time()
         self.observer.job_finished(report)
         return report
@@ -263,8 +264,15 @@ class JobRunner:
             self._skip(report, step)
             return
         self._start(report)
+        written = len(self.state.summaries)
         outcome, outputs = self._execute(step, number, backend, cancel, contexts, functions)
+        self._keep_summaries(written, number)
         self._finish(report, step, outcome, contexts, functions, outputs)
+
+    def _keep_summaries(self, written: int, number: int) -> None:
+        """The summaries a step wrote, kept under its number (post steps: 1000 + n)."""
+        for summary in self.state.summaries[written:]:
+            self.report.summaries.append((number, summary))
 
     def _start(self, report: StepReport) -> None:
         report.started = time.time()
@@ -327,8 +335,12 @@ class JobRunner:
             self._error(error.message)
             return "failure", {}
         contexts = {**contexts, "env": {**contexts["env"], **step_env}}  # type: ignore[dict-item]
-        remaining = self.deadline - time.monotonic()
-        timeout = min(remaining, minutes * 60) if minutes is not None else remaining
+        if self.timed_out:  # an always() step after the job's timeout: its own limit
+            minutes = minutes if minutes is not None else CLEANUP_TIMEOUT_MINUTES
+            timeout = minutes * 60
+        else:
+            remaining = self.deadline - time.monotonic()
+            timeout = min(remaining, minutes * 60) if minutes is not None else remaining
         step_cancel = CancelToken()
         unlink = cancel.on_cancel(step_cancel.cancel) if not cancel.cancelled else lambda: None
         env = {
@@ -355,7 +367,7 @@ class JobRunner:
         finally:
             unlink()
         ctx.finish()
-        if ctx.timed_out and time.monotonic() >= self.deadline:
+        if ctx.timed_out and not self.timed_out and time.monotonic() >= self.deadline:
             self._timed_out()
         elif ctx.timed_out:
             ctx.error(f"The action has timed out after {_format_minutes(minutes or 0)} minutes.")
@@ -458,12 +470,14 @@ class JobRunner:
             **self.state.env,
         }
         ctx = self._context(post.step_id, backend, CancelToken(), env, 300.0)
+        written = len(self.state.summaries)
         try:
             post.run(ctx)
         except Exception as error:  # an action's post failure fails the step, not the run
             ctx.error(str(error))
             ctx.failed = True
         ctx.finish()
+        self._keep_summaries(written, 1000 + post.number)
         outcome = "failure" if ctx.failed else "success"
         report.outcome = report.conclusion = outcome
         report.ended = time.time()

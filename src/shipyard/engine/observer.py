@@ -40,7 +40,7 @@ class JobReport:
     steps: list[StepReport] = field(default_factory=list)
     skip_reason: str | None = None
     annotations: list[Annotation] = field(default_factory=list)
-    summaries: list[str] = field(default_factory=list)
+    summaries: list[tuple[int, str]] = field(default_factory=list)  # (step number, Markdown)
     started: float | None = None
     ended: float | None = None
 

@@ -110,8 +110,8 @@ class Recorder:
                 annotation.column,
                 annotation.title,
             )
-        for index, summary in enumerate(report.summaries, start=1):
-            path = self.store.summary_path(self.run_id, pk, index)
+        for number, summary in report.summaries:
+            path = self.store.summary_path(self.run_id, pk, number)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(summary, encoding="utf-8")
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from shipyard.backends.base import CancelToken
@@ -114,6 +113,7 @@ class Scheduler:
         self._group_holder: dict[str, str] = {}  # group -> node key (job or workflow level)
         self._group_pending: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
 
     # -- public -------------------------------------------------------------------------
 
@@ -134,8 +134,7 @@ class Scheduler:
 
     def run(self) -> dict[str, NodeResult]:
         """Run until every node has a result; returns them by key."""
-        with ThreadPoolExecutor(max_workers=self._max_jobs, thread_name_prefix="job") as pool:
-            self._pool = pool
+        try:
             while True:
                 self._advance()
                 if all(s.result is not None for s in self._states.values()):
@@ -145,6 +144,9 @@ class Scheduler:
                     self._finish_instance(*message)
                 if self._cancelled:
                     self._cancel_running()
+        finally:
+            for thread in self._threads:
+                thread.join()
         return self.results()
 
     # -- internals ----------------------------------------------------------------------
@@ -231,7 +233,13 @@ class Scheduler:
                 state.running[instance.index] = token
                 self._running_total += 1
                 self._listen("started", key, instance)
-                self._pool.submit(self._work, instance, token)
+                # One thread per running instance (at most --jobs at once): cheaper to
+                # start than a pool, whose import alone costs more than these threads.
+                thread = threading.Thread(
+                    target=self._work, args=(instance, token), name=f"job-{key}"
+                )
+                self._threads.append(thread)
+                thread.start()
                 launched = True
         return launched
 

@@ -11,7 +11,6 @@ built-in actions use.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from shipyard.stepio.envfiles import (
     parse_github_output,
     parse_github_path,
     parse_github_state,
+    render_path,
 )
 from shipyard.stepio.events import (
     AddMask,
@@ -45,7 +45,7 @@ class JobState:
     """What steps leave for later steps of the same job (mutated by one thread only)."""
 
     env: dict[str, str] = field(default_factory=dict)  # from GITHUB_ENV
-    path: tuple[str, ...] = ()  # from GITHUB_PATH, newest first
+    path: tuple[str, ...] = ()  # from GITHUB_PATH, oldest first (the newest goes first in PATH)
     annotations: list[Annotation] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
     states: dict[str, dict[str, str]] = field(default_factory=dict)  # per step id
@@ -102,17 +102,19 @@ class StepContext:
         self._processor = CommandProcessor(masker, debug=debug, workspace=str(workspace))
         files = temp / "_runner_file_commands"
         files.mkdir(parents=True, exist_ok=True)
-        suffix = uuid.uuid4().hex[:12]
+        suffix = os.urandom(6).hex()
         self._files = {
             name: files / f"{name.lower()}_{suffix}"
             for name in ("GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_PATH", "GITHUB_STATE")
         }
         self._files["GITHUB_STEP_SUMMARY"] = files / f"step_summary_{suffix}"
-        for path in self._files.values():
-            path.touch()
+        for path in self._files.values():  # empty, as the runner makes them (one open each)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o666))
         self._env = {**env, **{k: str(v) for k, v in self._files.items()}}
         if job.path:
-            self._env["PATH"] = os.pathsep.join((*job.path, self._env.get("PATH", "")))
+            self._env["PATH"] = render_path(
+                job.path, self._env.get("PATH", ""), separator=os.pathsep
+            )
         self._state: dict[str, str] = dict(job.states.get(step_id, {}))
 
     # -- StepServices ------------------------------------------------------------------

@@ -4,7 +4,8 @@ Resolution, in order: a ``--action OWNER/REPO@REF=PATH`` mapping; a local action
 (``./path`` in the workspace, as on GitHub); a built-in local equivalent
 (:mod:`shipyard.actions.registry`). Local actions run as GitHub runs them: ``composite``
 steps in this job, JavaScript (``node20``…) with ``node`` from ``PATH`` and its
-``pre``/``main``/``post`` entry points, inputs as ``INPUT_<NAME>`` variables. Any other
+``pre``/``main``/``post`` entry points (``pre`` not for ``./`` actions, as on GitHub), inputs
+as ``INPUT_<NAME>`` variables, saved state as ``STATE_<name>``. Any other
 remote action, and ``docker`` actions, fail the step with a message saying what to do.
 """
 
@@ -14,7 +15,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from shipyard.actions.base import ActionFailed, has_post
 from shipyard.engine.evaluation import EvaluationFailed, mapping_of, string_of, value_of
@@ -51,7 +52,7 @@ def run_uses(
         return None
     from shipyard.actions.registry import builtin_action
 
-    action = builtin_action(uses)
+    action = builtin_action(uses, make_workspace=_make_workspace)
     if action is None:
         match = _REMOTE.match(uses)
         repo = match.group("repo") if match else uses
@@ -74,8 +75,21 @@ def run_uses(
         return None
     from shipyard.engine.job import _Post
 
-    post = action.post
-    return _Post(number, _short(uses), "always", lambda c: post(c, inputs), step.id)
+    post = cast(Any, action).post
+    condition = _post_condition(getattr(action, "post_if", None))
+    return _Post(number, _short(uses), condition, lambda c: post(c, inputs), step.id)
+
+
+def _post_condition(post_if: str | None) -> str:
+    """``always`` or ``success``: when a post step runs (``runs.post-if``, default always())."""
+    return "always" if (post_if or "always()").strip() == "always()" else "success"
+
+
+def _make_workspace(repo: Path, dest: Path, *, mode: str, sha: str) -> None:
+    """The engine's workspace maker, handed to ``actions/checkout``."""
+    from shipyard.engine.workspace import WorkspaceMode, create_workspace
+
+    create_workspace(repo, dest, mode=cast(WorkspaceMode, mode), sha=sha)
 
 
 def _fail(ctx: StepContext, message: str, *, hint: str | None = None) -> None:
@@ -168,11 +182,16 @@ def _run_node(
     env = {**ctx.env, **_input_env(inputs), "GITHUB_ACTION_PATH": str(directory)}
 
     def node(entry: str, c: StepContext) -> None:
-        code = c.exec(["node", str(directory / entry)], env={**env, **c.env, **_input_env(inputs)})
+        state = {f"STATE_{name}": value for name, value in c.state.items()}
+        code = c.exec(
+            ["node", str(directory / entry)], env={**env, **c.env, **_input_env(inputs), **state}
+        )
         if code != 0:
             c.failed = True
 
-    if action.pre:
+    if action.pre and (step.uses or "").startswith("./"):
+        ctx.warning(f"`pre` execution is not supported for local action from '{step.uses}'")
+    elif action.pre:
         ctx.log(f"Pre {action.name}")
         node(action.pre, ctx)
     if action.main:
@@ -181,7 +200,7 @@ def _run_node(
         return None
     from shipyard.engine.job import _Post
 
-    condition = "always" if (action.post_if or "always()").strip() == "always()" else "success"
+    condition = _post_condition(action.post_if)
     post_entry = action.post
     return _Post(number, action.name, condition, lambda c: node(post_entry, c), step.id)
 

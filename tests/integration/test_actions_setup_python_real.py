@@ -1,0 +1,86 @@
+"""actions/setup-python with the machine's real interpreters (skipped where absent)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shipyard.actions.base import ActionFailed
+from shipyard.actions.pythons import find_interpreters
+from shipyard.actions.setup_python import SetupPython
+from shipyard.testing.fake_services import FakeServices, services_in
+
+PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+
+
+def pyenv_versions() -> list[str]:
+    try:
+        return sorted(p.name for p in PYENV.iterdir() if (p / "bin" / "python").exists())
+    except OSError:
+        return []
+
+
+def minor_available(minor: str) -> bool:
+    return any(v.startswith(minor + ".") for v in pyenv_versions())
+
+
+def job(tmp_path: Path) -> FakeServices:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYENV_ROOT": str(PYENV.parent)}
+    return services_in(tmp_path, env=env)
+
+
+def run_python(services: FakeServices, *argv: str) -> str:
+    done = subprocess.run(argv, env=dict(services.env), capture_output=True, text=True, check=True)
+    return (done.stdout + done.stderr).strip()
+
+
+@pytest.mark.skipif(not minor_available("3.12"), reason="no pyenv Python 3.12 on this machine")
+def test_real_interpreter_first_on_path(tmp_path: Path) -> None:
+    services = job(tmp_path)
+    SetupPython().main(services, {"python-version": "3.12"})
+    version = services.outputs["python-version"]
+    assert version.startswith("3.12.")
+    assert run_python(services, "python", "-c", "import sys; print(sys.version.split()[0])") == (
+        version
+    )
+    assert run_python(services, "python3", "-V") == f"Python {version}"
+    assert "python 3.12" in run_python(services, "pip", "--version")
+    base = run_python(services, "python", "-c", "import sys; print(sys.base_prefix)")
+    assert base == services.exported["pythonLocation"]
+
+
+@pytest.mark.skipif(not minor_available("3.12"), reason="no pyenv Python 3.12 on this machine")
+def test_pip_installs_go_to_a_private_job_environment(tmp_path: Path) -> None:
+    services = job(tmp_path)
+    SetupPython().main(services, {"python-version": "3.12"})
+    prefix = run_python(services, "python", "-c", "import sys; print(sys.prefix)")
+    assert prefix != services.exported["pythonLocation"]
+    assert prefix.startswith(str(services.temp))
+    target = run_python(services, "pip", "--version")
+    assert "python 3.12" in target
+    site = run_python(
+        services, "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"
+    )
+    assert site.startswith(prefix)
+
+
+@pytest.mark.skipif(not minor_available("3.10"), reason="no pyenv Python 3.10 on this machine")
+def test_unquoted_three_ten_fails_with_github_message(tmp_path: Path) -> None:
+    with pytest.raises(ActionFailed) as caught:
+        SetupPython().main(job(tmp_path), {"python-version": "3.1"})
+    first, hint = str(caught.value).splitlines()
+    assert first.startswith("The version '3.1' with architecture")
+    assert hint.startswith("  hint: YAML reads an unquoted 3.10 as the number 3.1")
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/python3"), reason="no /usr/bin/python3")
+def test_system_interpreters_are_probed() -> None:
+    found = find_interpreters({"PATH": "/usr/bin", "HOME": "/nonexistent"})
+    system = [i for i in found if i.source == "PATH"]
+    assert system, "the system python3 is found by asking it"
+    argv = ["/usr/bin/python3", "-c", "import platform; print(platform.python_version())"]
+    real = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
+    assert real in {i.version for i in system}
