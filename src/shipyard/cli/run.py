@@ -191,7 +191,7 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         backend_factory=lambda: HostBackend(kill_leftovers=False),
         secrets=secrets,
         vars=_pairs(args.var, "--var"),
-        env={**host_environment(), **_pairs(args.env, "--env")},
+        env=_with_shipyard_on_path({**host_environment(), **_pairs(args.env, "--env")}, home),
         workspace_mode="clean" if args.clean else "snapshot",
         platforms={k.lower(): v for k, v in _pairs(args.platform, "--platform").items()},
         local_actions={k: Path(v).resolve() for k, v in _pairs(args.action, "--action").items()},
@@ -231,6 +231,7 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         view.close()
+        recorder.close()  # every record written before the run is marked finished
     reports = [r for w in workflows for r in sorted(w.reports, key=_order(w))]
     for w in workflows:
         store.update_workflow(
@@ -245,14 +246,36 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
     )
     if args.report_json:
         from shipyard.cli.runreport import write_report
+        from shipyard.tools.gatefile import read_gates
 
-        write_report(args.report_json, result)
+        write_report(args.report_json, result, read_gates(run_dir / "gates.jsonl"))
     if not args.keep:
         import shutil
 
         shutil.rmtree(run_dir / "jobs", ignore_errors=True)
     store.close()
     return 0 if result.conclusion == "success" and not loaded.invalid else 1
+
+
+def _with_shipyard_on_path(env: dict[str, str], home: Path) -> dict[str, str]:
+    """Steps that call ``shipyard`` get this Shipyard: a folder holding only that command.
+
+    Putting the running interpreter's own ``bin`` on ``PATH`` would also shadow
+    ``python``; the shim folder changes nothing else.
+    """
+    folder = home / "bin"
+    shim = folder / "shipyard"
+    script = f'#!/bin/sh\nexec "{sys.executable}" -m shipyard "$@"\n'
+    try:
+        if not shim.is_file() or shim.read_text(encoding="utf-8") != script:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f".shipyard-{os.getpid()}"
+            temporary.write_text(script, encoding="utf-8")
+            temporary.chmod(0o755)
+            temporary.replace(shim)
+    except OSError:
+        return env
+    return {**env, "PATH": f"{folder}{os.pathsep}{env.get('PATH', '')}"}
 
 
 def _order(run: Any) -> Any:

@@ -3,6 +3,8 @@
 ``{"conclusion", "workflows": [{"path", "name", "conclusion", "jobs": [{"id", "name",
 "matrix", "result", "outputs", "steps": [{"id", "name", "outcome", "conclusion"}]}]}]}``
 — a workflow the event did not fire is absent; a matrix job appears once per combination.
+When steps recorded quality-gate verdicts (``shipyard report …`` under ``shipyard run``),
+``"gates": [{"name", "passed", "summary"}]`` lists them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 
-def build_report(result: Any) -> dict[str, object]:
-    """The report as plain data."""
+def build_report(result: Any, gates: list[Any] | None = None) -> dict[str, object]:
+    """The report as plain data; ``gates`` are the verdicts the run's steps recorded."""
     workflows = []
     for run in result.workflows:
         jobs = []
@@ -52,13 +54,16 @@ def build_report(result: Any) -> dict[str, object]:
                 "jobs": jobs,
             }
         )
-    return {"conclusion": result.conclusion, "workflows": workflows}
+    out: dict[str, object] = {"conclusion": result.conclusion, "workflows": workflows}
+    if gates:
+        out["gates"] = [gate.to_json() for gate in gates]
+    return out
 
 
-def write_report(path: Path, result: Any) -> None:
+def write_report(path: Path, result: Any, gates: list[Any] | None = None) -> None:
     """Write the report (parent folders created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     from shipyard.expr.values import plain_json
 
-    text = json.dumps(plain_json(build_report(result)), indent=2, default=str)
+    text = json.dumps(plain_json(build_report(result, gates)), indent=2, default=str)
     path.write_text(text + "\n", encoding="utf-8")

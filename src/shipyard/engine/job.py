@@ -36,6 +36,7 @@ from shipyard.engine.observer import JobReport, RunObserver, StepReport
 from shipyard.engine.settings import RunSettings, host_serves
 from shipyard.engine.step import JobState, StepContext
 from shipyard.plan.conditions import status_functions
+from shipyard.reports.gates import GATES_FILE_ENV
 from shipyard.stepio.events import Annotation
 from shipyard.stepio.masking import Masker
 from shipyard.workflow.model import Job, Step, Workflow
@@ -350,6 +351,7 @@ class JobRunner:
             **self.state.env,
             **step_env,
             "GITHUB_ACTION": step.id,
+            GATES_FILE_ENV: str(self.settings.run_dir / "gates.jsonl"),
         }
         ctx = self._context(step.id, backend, step_cancel, env, max(timeout, 0.001))
         try:
