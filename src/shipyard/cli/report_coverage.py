@@ -28,6 +28,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from shipyard.tools.publish import publish_comment, publish_summary
+
 
 def _percent(text: str) -> float:
     try:
@@ -134,8 +136,9 @@ def run(args: argparse.Namespace) -> int:
         written.append(f"html report: {coverage_data.write_html(data_file, Path(args.html))}")
     if args.badge:
         written.append(f"badge: {_write(args.badge, coverage_badge(result.percent))}")
+    comment = render_comment(result, gate, minimum, delta, base)
+    publish_comment(comment)
     if args.comment:
-        comment = render_comment(result, gate, minimum, delta, base)
         written.append(f"comment: {_write(args.comment, comment)}")
     if args.json:
         document = render_result_document(
@@ -145,10 +148,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save and commit is not None:
         coverage_store.save_result(result, commit, folder)
         written.append(f"saved: {commit[:7]} in the local coverage store ({folder})")
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if step_summary:
-        with open(step_summary, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown(result, gate, minimum, delta, base))
+    publish_summary(render_markdown(result, gate, minimum, delta, base))
     for line in written:
         print(line)
     record_gate(gate)

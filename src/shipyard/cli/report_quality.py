@@ -38,13 +38,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from shipyard.errors import UserError
 from shipyard.reports.findings import QUALITY_TOOLS as KNOWN_TOOLS
+from shipyard.tools.publish import publish_summary
 
 
 def _tool_list(text: str) -> tuple[str, ...]:
@@ -110,10 +110,7 @@ def run(args: argparse.Namespace) -> int:
     gate = report.evaluate_quality_gate(found, runs, fail_on_format=fail_on_format)
     for line in _terminal(found, runs, gate):
         print(line)
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if step_summary:
-        with open(step_summary, "a", encoding="utf-8") as handle:
-            handle.write(report.render_quality_markdown(found, runs, gate))
+    publish_summary(report.render_quality_markdown(found, runs, gate))
     if args.json:
         data = {"gate": gate.to_json(), "fail_on_format": fail_on_format}
         data["tools"] = [r.to_json() for r in runs]

@@ -62,6 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from shipyard.errors import UserError
+from shipyard.tools.publish import publish_summary
 
 
 def add_parser(sub: Any, name: str, help_text: str) -> None:
@@ -181,10 +182,7 @@ def _write(args: argparse.Namespace, report: Any) -> int:
     gate = evaluate_security_gate(report)
     for line in render_security_text(report, gate):
         print(line)
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if step_summary:
-        with open(step_summary, "a", encoding="utf-8") as handle:
-            handle.write(render_security_markdown(report, gate))
+    publish_summary(render_security_markdown(report, gate))
     outputs = []
     if args.json:
         outputs.append((args.json, security_json(report, gate)))

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shipyard.errors import UserError
+from shipyard.tools.publish import publish_summary
 
 if TYPE_CHECKING:
     from shipyard.reports.gates import GateResult
@@ -142,10 +143,7 @@ def run(args: argparse.Namespace) -> int:
     gate = evaluate_tests_gate(summary)
     for line in render_tests_terminal(summary, gate):
         print(line)
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if step_summary:
-        with open(step_summary, "a", encoding="utf-8") as handle:
-            handle.write(render_tests_markdown(summary, gate))
+    publish_summary(render_tests_markdown(summary, gate))
     if args.json:
         target = Path(args.json)
         target.parent.mkdir(parents=True, exist_ok=True)

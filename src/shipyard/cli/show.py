@@ -24,6 +24,7 @@ from shipyard.cli.runs import (
     run_state,
     utc_text,
 )
+from shipyard.reports.gates import GateResult
 from shipyard.store import Store, open_store
 from shipyard.store.records import Annotation, JobRecord, RunDetail, StepRecord
 
@@ -45,12 +46,33 @@ def run(args: argparse.Namespace) -> int:
         files = _files(store, detail)
     finally:
         store.close()
+    gates, comment = _run_results(detail)
     if args.json:
-        print(json.dumps(detail_json(detail, files), indent=2))
+        data = detail_json(detail, files)
+        data["statuses"] = [g.to_json() for g in gates]
+        data["comment"] = str(comment) if comment else None
+        print(json.dumps(data, indent=2))
     else:
         for line in render_detail(detail, files):
             print(line)
+        if gates:
+            print("\ncommit statuses (quality gates):")
+            for gate in gates:
+                state = "success" if gate.passed else "failure"
+                print(f"  {state:<8} shipyard/{gate.name}: {gate.summary}")
+        if comment:
+            print(f"\npull-request comment: {comment}")
     return 0
+
+
+def _run_results(detail: RunDetail) -> tuple[list[GateResult], Path | None]:
+    """The gate verdicts (kept as commit statuses) and the comment file of a run."""
+    from shipyard.store.paths import data_home, run_dir
+    from shipyard.tools.gatefile import read_gates
+
+    folder = run_dir(data_home(), detail.run.id)
+    comment = folder / "comment.md"
+    return read_gates(folder / "gates.jsonl"), comment if comment.is_file() else None
 
 
 def _files(store: Store, detail: RunDetail) -> dict[tuple[int, int], Path]:

@@ -37,6 +37,7 @@ from shipyard.engine.settings import RunSettings, host_serves
 from shipyard.engine.step import JobState, StepContext
 from shipyard.plan.conditions import status_functions
 from shipyard.reports.gates import GATES_FILE_ENV
+from shipyard.tools.publish import COMMENT_FILE_ENV
 from shipyard.stepio.events import Annotation
 from shipyard.stepio.masking import Masker
 from shipyard.workflow.model import Job, Step, Workflow
@@ -352,6 +353,7 @@ class JobRunner:
             **step_env,
             "GITHUB_ACTION": step.id,
             GATES_FILE_ENV: str(self.settings.run_dir / "gates.jsonl"),
+            COMMENT_FILE_ENV: str(self.settings.run_dir / "comment.md"),
         }
         ctx = self._context(step.id, backend, step_cancel, env, max(timeout, 0.001))
         try:
