@@ -22,7 +22,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("shipyard.cli.evaluate", "evaluate a GitHub Actions expression"),
     "list": ("shipyard.cli.listing", "show which workflows and jobs an event fires"),
     "report": ("shipyard.cli.report", "summarise test, coverage, quality or security results"),
+    "bench": (
+        "shipyard.cli.bench",
+        "run the project's benchmarks, or compare them with a base ref",
+    ),
     "gate": ("shipyard.cli.gate", "evaluate the five quality gates of a run"),
+    "init": ("shipyard.cli.init", "write the Shipyard CI/CD pipeline into a Python project"),
     "runs": ("shipyard.cli.runs", "list the recorded runs of this repository"),
     "show": ("shipyard.cli.show", "show a recorded run: workflows, jobs, steps, annotations"),
     "logs": ("shipyard.cli.logs", "print the logs of a recorded run's jobs"),

@@ -232,6 +232,8 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         signal.signal(signal.SIGINT, previous)
         view.close()
         recorder.close()  # every record written before the run is marked finished
+    if loaded.invalid and result.conclusion == "success":
+        result.conclusion = "failure"  # an invalid workflow file fails the run, as on GitHub
     reports = [r for w in workflows for r in sorted(w.reports, key=_order(w))]
     for w in workflows:
         store.update_workflow(

@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shipyard.diagnostics import Severity, sort_diagnostics
-from shipyard.engine.events import LocalEvent
 from shipyard.errors import UserError
 from shipyard.repository import (
     WORKFLOWS_DIR,
@@ -23,7 +23,10 @@ from shipyard.repository import (
     read_workflow_file,
     repository_root,
 )
-from shipyard.workflow.model import Workflow
+
+if TYPE_CHECKING:  # heavy imports, done in load_run while git builds the event
+    from shipyard.engine.events import LocalEvent
+    from shipyard.workflow.model import Workflow
 
 
 @dataclass(slots=True)
@@ -72,8 +75,6 @@ def _pairs(values: list[str]) -> dict[str, str]:
 def load_run(args: argparse.Namespace) -> Loaded:
     """Read the workflows, build the event, decide which workflows fire."""
     from shipyard.engine.events import build_event
-    from shipyard.workflow.reader import parse_workflow
-    from shipyard.workflow.triggers import match_workflow
 
     repo = repository_root()
     paths = args.workflow or [str(repo / WORKFLOWS_DIR)]
@@ -84,21 +85,45 @@ def load_run(args: argparse.Namespace) -> Loaded:
             hint="workflows are .yml/.yaml files directly in .github/workflows",
         )
     given_inputs = _pairs(args.input)
-    event = build_event(
-        repo,
-        name=args.event,
-        ref=args.ref,
-        base=args.base,
-        inputs=given_inputs,
-        event_path=args.event_path,
-        schedule=args.cron,
-        activity=args.activity,
-    )
+    built: dict[str, Any] = {}
+
+    def build() -> None:  # mostly waiting for git: done while the reader imports and parses
+        try:
+            built["event"] = build_event(
+                repo,
+                name=args.event,
+                ref=args.ref,
+                base=args.base,
+                inputs=given_inputs,
+                event_path=args.event_path,
+                schedule=args.cron,
+                activity=args.activity,
+            )
+        except BaseException as error:  # raised below, where the event is needed
+            built["error"] = error
+
+    builder = threading.Thread(target=build, daemon=True)
+    builder.start()
+    from shipyard.workflow.reader import parse_workflow
+    from shipyard.workflow.triggers import match_workflow
+
     fetch = local_workflow_fetcher(repo)
-    loaded = Loaded(repo=repo, event=event, workflows=[])
+    parsed: list[Workflow | Exception] = []
     for path in files:
-        source = read_workflow_file(path)
-        workflow = parse_workflow(source.text, source.display_path, fetch=fetch)
+        try:
+            source = read_workflow_file(path)
+            parsed.append(parse_workflow(source.text, source.display_path, fetch=fetch))
+        except Exception as error:  # raised in file order, after the event's own errors
+            parsed.append(error)
+            break
+    builder.join()
+    if "error" in built:
+        raise built["error"]
+    event: LocalEvent = built["event"]
+    loaded = Loaded(repo=repo, event=event, workflows=[])
+    for workflow in parsed:
+        if isinstance(workflow, Exception):
+            raise workflow
         if any(d.severity is Severity.ERROR for d in workflow.diagnostics):
             loaded.invalid.append(workflow)
             for d in sort_diagnostics(workflow.diagnostics):
@@ -118,10 +143,16 @@ def load_run(args: argparse.Namespace) -> Loaded:
             continue
         inputs: dict[str, object] = {}
         if trigger.name == "workflow_dispatch" and decision.event_config is not None:
-            from shipyard.workflow.inputs import normalise_dispatch_inputs, raise_for_problems
+            from shipyard.workflow.inputs import normalise_dispatch_inputs
 
             values, problems = normalise_dispatch_inputs(decision.event_config.inputs, given_inputs)
-            raise_for_problems(f"{workflow.path}: workflow_dispatch", problems)
+            if problems:
+                lines = "\n".join(f"  - {p}" for p in problems)
+                raise UserError(
+                    f"invalid inputs for {workflow.path}:\n{lines}",
+                    hint=f"the inputs are declared under on.workflow_dispatch.inputs in "
+                    f"{workflow.path}",
+                )
             inputs = dict(values)
         loaded.workflows.append((workflow, inputs, cron))
     if args.workflow and loaded.invalid:

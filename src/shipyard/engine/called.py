@@ -43,7 +43,7 @@ def run_called_workflow(
     from shipyard.engine.run import RunEngine, WorkflowRun, evaluate_workflow_env
 
     report = JobReport(
-        key=f"{run.index}:{job.id}#{inst.index}",
+        key=engine.job_key(run, job, inst.index),
         workflow_path=run.workflow.path,
         job_id=job.id,
         name=inst.name,
@@ -92,18 +92,15 @@ def run_called_workflow(
         nested.env = evaluate_workflow_env(settings, called, run.github, nested.inputs)
     except EvaluationFailed as error:
         return _fail(engine, run, report, error.message)
-    observer = _Prefixed(engine.observer, job.id, inst.name)
-    child = RunEngine(settings, [nested], observer, max_jobs=engine.max_jobs)
+    observer = _Prefixed(engine.observer, report)
+    prefix = report.key.split(":", 1)[1] + "/"
+    child = RunEngine(settings, [nested], observer, max_jobs=engine.max_jobs, key_prefix=prefix)
     unlink = cancel.on_cancel(child.cancel)
     try:
         result = child.run()
     finally:
         unlink()
-    for inner in nested.reports:
-        inner.job_id = f"{job.id}/{inner.job_id}"
-        inner.key = f"{run.index}:{inner.job_id}#{inner.key.rsplit('#', 1)[-1]}"
-        inner.workflow_path = run.workflow.path
-        run.reports.append(inner)
+    run.reports.extend(observer.renamed(inner) for inner in nested.reports)
     outputs = _outputs(engine, call, nested, contexts, report)
     report.result = result.conclusion
     report.outputs = outputs
@@ -145,29 +142,40 @@ def _fail(engine: RunEngine, run: WorkflowRun, report: JobReport, message: str) 
 
 
 class _Prefixed:
-    """Shows a called workflow's jobs as ``caller / job`` to the run's observer."""
+    """Shows a called workflow's jobs to the run's observer as jobs of the caller.
 
-    def __init__(self, inner: Any, job_id: str, name: str) -> None:
+    Each report is passed on as a renamed copy (the job runner keeps its own): in the
+    caller's workflow, with the id ``caller/job`` and the name ``caller name / job name``.
+    Its key is already unique in the run (``<index>:<caller job>#<instance>/<job>#<n>``,
+    see ``RunEngine.job_key``), so two calls of one workflow, or a matrix of calls, never
+    share a key or a job folder. Nested calls nest the prefixes.
+    """
+
+    def __init__(self, inner: Any, caller: JobReport) -> None:
         self.inner = inner
-        self.job_id = job_id
-        self.name = name
+        self.caller = caller
 
-    def _rename(self, report: JobReport) -> JobReport:
-        if not report.name.startswith(f"{self.name} / "):
-            report.name = f"{self.name} / {report.name}"
-        return report
+    def renamed(self, report: JobReport) -> JobReport:
+        """The caller's view of a called workflow's job report (a shallow copy)."""
+        caller = self.caller
+        return dataclasses.replace(
+            report,
+            job_id=f"{caller.job_id}/{report.job_id}",
+            name=f"{caller.name} / {report.name}",
+            workflow_path=caller.workflow_path,
+        )
 
     def job_started(self, report: JobReport) -> None:
-        self.inner.job_started(self._rename(report))
+        self.inner.job_started(self.renamed(report))
 
     def step_started(self, report: JobReport, step: Any) -> None:
-        self.inner.step_started(self._rename(report), step)
+        self.inner.step_started(self.renamed(report), step)
 
     def log(self, report: JobReport, line: str) -> None:
-        self.inner.log(self._rename(report), line)
+        self.inner.log(self.renamed(report), line)
 
     def step_finished(self, report: JobReport, step: Any) -> None:
-        self.inner.step_finished(self._rename(report), step)
+        self.inner.step_finished(self.renamed(report), step)
 
     def job_finished(self, report: JobReport) -> None:
-        self.inner.job_finished(self._rename(report))
+        self.inner.job_finished(self.renamed(report))

@@ -35,11 +35,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from shipyard.errors import UserError
 from shipyard.repository import (
@@ -49,7 +50,10 @@ from shipyard.repository import (
     remote_slug,
     uncommitted_paths,
 )
-from shipyard.workflow.triggers import Event
+
+if TYPE_CHECKING:  # at run time imported where events are made: the trigger rules are a
+    # heavy import, which ``shipyard run`` does while git answers the questions here
+    from shipyard.workflow.triggers import Event
 
 ZERO_SHA = "0" * 40
 SERVER_URL = "https://github.com"
@@ -63,6 +67,35 @@ _PULL_EVENTS = frozenset({"pull_request", "pull_request_target"})
 _SHA = re.compile(r"[0-9a-f]{40}")
 _NO_INPUTS: Mapping[str, str] = MappingProxyType({})
 _REF_HINT = "list them with git branch --all and git tag"
+
+T = TypeVar("T")
+
+
+class _Later(Generic[T]):
+    """A call started in a thread now; :meth:`get` waits for its value (or its exception).
+
+    Git's answers are read concurrently where they do not depend on each other: each git
+    process costs milliseconds of start-up, and a run reads several of them.
+    """
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        self._function = function
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._function()
+        except BaseException as error:  # handed to the caller by get()
+            self._error = error
+
+    def get(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +115,7 @@ class _Repo:
     owner: str
     name: str
     head_sha: str
+    head_parent: str | None  # HEAD's first parent; None for a root commit
     head_branch: str | None
     default_branch: str | None
     actor: str
@@ -173,6 +207,10 @@ def _read_payload(path: Path) -> dict[str, Any]:
 def _load_repo(repo: Path) -> _Repo:
     if shutil.which("git") is None:
         raise UserError("git is not installed", hint="Shipyard reads events from git; install it")
+    keys = r"^(user\.name|user\.email|remote\.origin\.url)$"
+    found_later = _Later(lambda: git_output("config", "--get-regexp", keys, cwd=repo) or "")
+    default_later = _Later(lambda: default_branch(repo))
+    parents_later = _Later(lambda: git_output("rev-list", "--parents", "-n", "1", "HEAD", cwd=repo))
     args = ("rev-parse", "--show-toplevel", "HEAD^{commit}", "--symbolic-full-name", "HEAD", "--")
     lines = (git_output(*args, cwd=repo) or "").splitlines()
     if len(lines) < 3:
@@ -187,9 +225,8 @@ def _load_repo(repo: Path) -> _Repo:
             hint="commit something first: workflows run for a commit",
         )
     top, head_sha, head_ref = Path(lines[0]), lines[1], lines[2]
-    keys = r"^(user\.name|user\.email|remote\.origin\.url)$"
-    found = git_output("config", "--get-regexp", keys, cwd=top) or ""
-    config = dict(line.partition(" ")[::2] for line in found.splitlines())
+    config = dict(line.partition(" ")[::2] for line in found_later.get().splitlines())
+    parents = (parents_later.get() or "").split()
     slug = remote_slug(config.get("remote.origin.url", ""))
     owner, name = slug or ("local", top.name)
     return _Repo(
@@ -197,8 +234,10 @@ def _load_repo(repo: Path) -> _Repo:
         owner=owner,
         name=name,
         head_sha=head_sha,
+        # Read alongside rev-parse: it counts only if it names the same HEAD commit.
+        head_parent=parents[1] if len(parents) > 1 and parents[0] == head_sha else None,
         head_branch=head_ref.removeprefix("refs/heads/") if head_ref != "HEAD" else None,
-        default_branch=default_branch(top),
+        default_branch=default_later.get(),
         actor=config.get("user.name") or "shipyard",
         email=config.get("user.email") or None,
     )
@@ -206,10 +245,20 @@ def _load_repo(repo: Path) -> _Repo:
 
 def _push(state: _Repo, ref_arg: str | None, given: dict[str, Any]) -> _Built:
     ref, sha = _target(state, ref_arg, _text(given.get("ref")), _sha(given.get("after")))
-    before = _sha(given.get("before")) or state.commit(f"{sha}^1") or ZERO_SHA
-    changed = _changed(state, before, sha)
+    before = _sha(given.get("before")) or _first_parent(state, sha) or ZERO_SHA
+    changed_later = _Later(lambda: _changed(state, before, sha))
     payload = given or _push_payload(state, ref, before, sha)
+    changed = changed_later.get()
+    from shipyard.workflow.triggers import Event  # see the imports above
+
     return _Built(Event("push", ref=ref, changed_paths=changed), payload, sha)
+
+
+def _first_parent(state: _Repo, sha: str) -> str | None:
+    """``sha^1`` (None for a root commit), without asking git again for HEAD."""
+    if sha == state.head_sha:
+        return state.head_parent
+    return state.commit(f"{sha}^1")
 
 
 def _pull_request(
@@ -249,6 +298,8 @@ def _pull_request(
         ref, sha = f"refs/pull/{number}/merge", head_sha
     else:
         ref, sha = f"refs/heads/{base}", base_sha or head_sha
+    from shipyard.workflow.triggers import Event  # see the imports above
+
     event = Event(name, ref=ref, base_ref=base, head_ref=head, changed_paths=changed, action=action)
     if given:
         return _Built(event, given, sha)
@@ -299,6 +350,8 @@ def _schedule(
             )
         ref, sha = f"refs/heads/{branch}", sha_or_none
     payload = given or ({"schedule": cron} if cron is not None else {})
+    from shipyard.workflow.triggers import Event  # see the imports above
+
     return _Built(Event("schedule", ref=ref, schedule=cron), payload, sha)
 
 
@@ -314,6 +367,8 @@ def _dispatch(
         "repository": state.repository(),
         "sender": state.sender(),
     }
+    from shipyard.workflow.triggers import Event  # see the imports above
+
     event = Event("workflow_dispatch", ref=ref, inputs=MappingProxyType(values))
     return _Built(event, payload, sha)
 
@@ -325,6 +380,8 @@ def _other(
     ref, sha = _target(state, ref_arg, given_ref if given_ref.startswith("refs/") else "", None)
     action = _text(given.get("action")) or activity
     run = _mapping(given.get("workflow_run"))
+    from shipyard.workflow.triggers import Event  # see the imports above
+
     event = Event(
         name,
         ref=ref,
@@ -374,6 +431,8 @@ _BRANCH_HOMES = ("heads", "remotes/origin")
 
 def _changed(state: _Repo, before: str, sha: str) -> tuple[str, ...] | None:
     """Paths changed from ``before`` to ``sha`` (plus uncommitted ones when ``sha`` is HEAD)."""
+    head = sha == state.head_sha
+    uncommitted = _Later(lambda: uncommitted_paths(state.top)) if head else None
     if before == ZERO_SHA:
         out = git_bytes("ls-tree", "-r", "-z", "--name-only", "--full-tree", sha, cwd=state.top)
     else:
@@ -382,8 +441,8 @@ def _changed(state: _Repo, before: str, sha: str) -> tuple[str, ...] | None:
     if out is None:
         return None
     paths = set(_split(out))
-    if sha == state.head_sha:
-        paths.update(uncommitted_paths(state.top))
+    if uncommitted is not None:
+        paths.update(uncommitted.get())
     return tuple(sorted(paths))
 
 

@@ -37,9 +37,9 @@ from shipyard.engine.settings import RunSettings, host_serves
 from shipyard.engine.step import JobState, StepContext
 from shipyard.plan.conditions import status_functions
 from shipyard.reports.gates import GATES_FILE_ENV
-from shipyard.tools.publish import COMMENT_FILE_ENV
 from shipyard.stepio.events import Annotation
 from shipyard.stepio.masking import Masker
+from shipyard.tools.publish import COMMENT_FILE_ENV
 from shipyard.workflow.model import Job, Step, Workflow
 from shipyard.workflow.tokens import MappingToken, StringToken, Token
 
@@ -441,13 +441,10 @@ class JobRunner:
         ctx.log(f"shell: {shell.display}")
         ctx.log("##[endgroup]")
         cwd = Path(self.paths.workspace) / directory if directory else Path(self.paths.workspace)
-        ctx.run_process(shell.argv(str(path)), cwd=cwd)
-        if ctx.failed and not ctx.cancelled and not ctx.timed_out:
-            self.state.annotations.append(
-                Annotation(
-                    level=Severity.ERROR, message="Process completed with a non-zero exit code."
-                )
-            )
+        result = ctx.run_process(shell.argv(str(path)), cwd=cwd)
+        code = result.exit_code
+        if code and not ctx.cancelled and not ctx.timed_out:  # the runner's words
+            ctx.error(f"Process completed with exit code {code}.")
 
     def _default(self, key: str, contexts: dict[str, object]) -> str | None:
         """``defaults.run.<key>``: the job's, else the workflow's."""

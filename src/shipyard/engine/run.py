@@ -100,13 +100,19 @@ class RunEngine:
         *,
         max_jobs: int,
         selection: Selection = Selection(),
+        key_prefix: str = "",
     ) -> None:
         self.settings = settings
         self.workflows = list(workflows)
         self.observer = observer
         self.max_jobs = max_jobs
         self.selection = selection
+        self.key_prefix = key_prefix  # "<caller job>#<instance>/" in a called workflow
         self.scheduler: Scheduler | None = None
+
+    def job_key(self, run: WorkflowRun, job: Job, index: int) -> str:
+        """A job instance's key, unique in the whole run (called workflows included)."""
+        return f"{run.index}:{self.key_prefix}{job.id}#{index}"
 
     def cancel(self) -> None:
         """Cancel the run (e.g. on Ctrl-C); always()/cancelled() steps still run."""
@@ -198,7 +204,7 @@ class RunEngine:
 
     def _skip(self, run: WorkflowRun, job: Job, why: str, *, result: str) -> Preparation:
         report = JobReport(
-            key=f"{run.index}:{job.id}#0",
+            key=self.job_key(run, job, 0),
             workflow_path=run.workflow.path,
             job_id=job.id,
             name=job.display_name,
@@ -245,13 +251,47 @@ class RunEngine:
             return None, False
 
     def _run(self, instance: Instance, cancel: CancelToken) -> InstanceResult:
+        try:
+            return self._run_instance(instance, cancel)
+        except Exception as error:  # a bug in Shipyard: fail the job, loudly, and go on
+            return self._crashed(instance, error)
+
+    def _crashed(self, instance: Instance, error: Exception) -> InstanceResult:
+        import traceback
+
+        run, job, inst, _needs = cast(
+            tuple[WorkflowRun, Job, JobInstance, dict[str, Any]], instance.payload
+        )
+        message = f"Shipyard failed running this job (a bug in Shipyard): {error!r}"
+        report = JobReport(
+            key=self.job_key(run, job, inst.index),
+            workflow_path=run.workflow.path,
+            job_id=job.id,
+            name=inst.name,
+            matrix=inst.matrix,
+            result="failure",
+            started=time.time(),
+            ended=time.time(),
+        )
+        from shipyard.stepio.events import Annotation
+
+        report.annotations.append(Annotation(level=Severity.ERROR, message=message))
+        run.reports.append(report)
+        self.observer.job_started(report)
+        for line in traceback.format_exception(type(error), error, error.__traceback__):
+            for text in line.rstrip("\n").splitlines():
+                self.observer.log(report, text)
+        self.observer.job_finished(report)
+        return InstanceResult("failure")
+
+    def _run_instance(self, instance: Instance, cancel: CancelToken) -> InstanceResult:
         run, job, inst, needs_ctx = cast(
             tuple[WorkflowRun, Job, JobInstance, dict[str, Any]], instance.payload
         )
         if job.is_reusable_call:
             return self._run_called(run, job, inst, needs_ctx, cancel)
         spec = JobSpec(
-            key=f"{run.index}:{job.id}#{inst.index}",
+            key=self.job_key(run, job, inst.index),
             workflow=run.workflow,
             workflow_index=run.index,
             job=job,

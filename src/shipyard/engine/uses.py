@@ -11,9 +11,11 @@ remote action, and ``docker`` actions, fail the step with a message saying what 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -159,12 +161,72 @@ def _run_local(
     inputs = _inputs_context(action, given, contexts)
     github = {**contexts["github"], "action_path": str(directory)}  # type: ignore[dict-item]
     if action.using == "composite":
-        _run_composite(runner, ctx, {**contexts, "github": github}, functions, action, inputs)
+        scope = {**contexts, "github": github}
+        _run_composite(runner, number, ctx, scope, functions, action, inputs)
         return None
     if action.using.startswith("node"):
         return _run_node(step, number, ctx, action, directory, inputs)
     _fail(ctx, f"'{step.uses}' runs with '{action.using}', which Shipyard cannot run yet")
     return None
+
+
+_FILE_COMMANDS = (
+    "GITHUB_ENV",
+    "GITHUB_OUTPUT",
+    "GITHUB_PATH",
+    "GITHUB_STATE",
+    "GITHUB_STEP_SUMMARY",
+)
+
+
+@dataclass(slots=True)
+class _Inner:
+    """How one composite step ended: its outputs and whether it failed."""
+
+    outputs: dict[str, str] = field(default_factory=dict)
+    failed: bool = False
+
+
+@contextlib.contextmanager
+def _inner_step(ctx: StepContext) -> Iterator[_Inner]:
+    """One composite step inside the action's step, with its own outputs and failure.
+
+    Its environment files are read back and emptied after it, so the next inner step
+    (and the action's step as a whole) does not read them again.
+    """
+    done = _Inner()
+    before, failed_before = dict(ctx.outputs), ctx.failed
+    ctx.outputs.clear()
+    ctx.failed = False
+    try:
+        yield done
+    finally:
+        ctx.finish()
+        for name in _FILE_COMMANDS:
+            if ctx.env.get(name):
+                Path(ctx.env[name]).write_bytes(b"")
+        done.outputs = dict(ctx.outputs)
+        ctx.outputs.clear()
+        ctx.outputs.update(before)
+        done.failed, ctx.failed = ctx.failed, failed_before
+
+
+@contextlib.contextmanager
+def _extra_env(ctx: StepContext, extra: Mapping[str, str]) -> Iterator[None]:
+    """An inner ``uses:`` step's ``env``, for the action it runs (exports are kept)."""
+    env = cast(dict[str, str], ctx.env)
+    saved = {name: env.get(name) for name in extra}
+    env.update(extra)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if env.get(name) != extra[name]:
+                continue  # exported by the action meanwhile: keep it
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
 
 
 def _input_env(inputs: Mapping[str, str]) -> dict[str, str]:
@@ -207,13 +269,18 @@ def _run_node(
 
 def _run_composite(
     runner: JobRunner,
+    number: int,
     ctx: StepContext,
     contexts: dict[str, object],
     functions: Functions,
     action: ActionDefinition,
     inputs: Mapping[str, str],
 ) -> None:
-    """Composite steps run in order inside this step, with their own ``steps`` context."""
+    """Composite steps run in order inside this step, with their own ``steps`` context.
+
+    Each inner step gets its own outputs and empty environment files; an inner ``uses:``
+    runs its action as a step would (its post step joins the job's).
+    """
     from shipyard.backends.shells import ShellError, resolve_shell, script_file_name
     from shipyard.engine.evaluation import condition_holds
     from shipyard.engine.job import which_factory
@@ -242,26 +309,18 @@ def _run_composite(
                 path = ctx.temp / script_file_name(shell_name, f"{inner.id}_{time.time_ns()}")
                 path.write_text(shell.fix_up(script), encoding="utf-8")
                 workdir = string_of(inner.working_directory, scope, fns, what="working-directory")
-                before = dict(ctx.outputs)
-                ctx.outputs.clear()
-                failed_before = ctx.failed
-                ctx.failed = False
-                ctx.run_process(
-                    shell.argv(str(path)),
-                    cwd=ctx.workspace / workdir if workdir else ctx.workspace,
-                    env={**ctx.env, **env, "GITHUB_ACTION_PATH": action_path},
-                )
-                ctx.finish()
-                produced = dict(ctx.outputs)
-                ctx.outputs.clear()
-                ctx.outputs.update(before)
-                failed, ctx.failed = ctx.failed, failed_before
+                with _inner_step(ctx) as done:
+                    ctx.run_process(
+                        shell.argv(str(path)),
+                        cwd=ctx.workspace / workdir if workdir else ctx.workspace,
+                        env={**ctx.env, **env, "GITHUB_ACTION_PATH": action_path},
+                    )
             else:
-                produced, failed = {}, False
-                ctx.error(
-                    f"nested action '{inner.uses}' in a composite action is not supported yet"
-                )
-                failed = True
+                with _inner_step(ctx) as done, _extra_env(ctx, env):
+                    post = run_uses(runner, inner, number, ctx, scope, fns)
+                    if post is not None:
+                        runner.posts.append(post)
+            produced, failed = done.outputs, done.failed
         except (EvaluationFailed, ShellError) as error:
             ctx.error(error.message)
             produced, failed = {}, True

@@ -1,0 +1,1 @@
+require("fs").appendFileSync(process.env.SCRATCH + "/acme-order", "pre\n");

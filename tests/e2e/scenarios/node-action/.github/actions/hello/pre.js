@@ -1,0 +1,2 @@
+const fs = require("fs");
+fs.appendFileSync(process.env.SCRATCH + "/order", "pre\n");
