@@ -184,6 +184,8 @@ def test_skip_lists_name_existing_goldens() -> None:
 
 def test_converter_goldens_expect_errors() -> None:
     """Every golden left to the converter does expect errors (else it would run here)."""
+    if not READER.is_dir():
+        pytest.skip(f"workflow-parser corpus not found at {READER}")
     for name in CONVERTER_ERRORS:
         expected = _load(READER / name).expected
         assert isinstance(expected, dict)
