@@ -43,10 +43,12 @@ def _parse(argv: Sequence[str]) -> tuple[argparse.Namespace, str | None]:
     parser.add_argument("--version", action="version", version=f"shipyard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if not a.startswith("-")), None)
+    # The other commands' parsers only matter for the top-level help and its errors.
+    alone = wanted in COMMANDS and not {"-h", "--help"} & set(argv[: list(argv).index(wanted)])
     for name, (module_name, help_text) in COMMANDS.items():
         if name == wanted:
             importlib.import_module(module_name).add_parser(sub, name, help_text)
-        else:
+        elif not alone:
             sub.add_parser(name, help=help_text)
     args = parser.parse_args(argv)
     if args.command is None:
