@@ -7,6 +7,7 @@ as their needs finish → show progress → keep the records → exit 0 when the
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -135,18 +136,24 @@ def _secret_file(path: Path) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the workflows; exit 0 when the run's conclusion is success."""
-    from shipyard.cli.runplan import load_run
+    # Loading imports most of Shipyard and allocates much that lives to the end: no garbage
+    # collection passes until the jobs start (_execute turns it back on).
+    gc.disable()
+    try:
+        from shipyard.cli.runplan import load_run
 
-    loaded = load_run(args)
-    if args.dry_run:
-        from shipyard.cli.runplan import print_plan
+        loaded = load_run(args)
+        if args.dry_run:
+            from shipyard.cli.runplan import print_plan
 
-        print_plan(loaded)
-        return 0 if not loaded.invalid else 1
-    if not loaded.workflows:
-        print("no workflow fires for this event", file=sys.stderr)
-        return 1 if loaded.invalid else 0
-    return _execute(args, loaded)
+            print_plan(loaded)
+            return 0 if not loaded.invalid else 1
+        if not loaded.workflows:
+            print("no workflow fires for this event", file=sys.stderr)
+            return 1 if loaded.invalid else 0
+        return _execute(args, loaded)
+    finally:
+        gc.enable()
 
 
 def _execute(args: argparse.Namespace, loaded: Any) -> int:
@@ -226,6 +233,7 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
 
     signal.signal(signal.SIGINT, on_interrupt)
     begin = time.time()
+    gc.enable()
     try:
         result = engine.run()
     finally:
