@@ -60,7 +60,8 @@ def connect(database: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.C
     conn = sqlite3.connect(database, timeout=30.0, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a power cut loses the last commits only
+        # Safe with WAL: a power cut can lose only the last commits, never corrupt.
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         apply_migrations(conn, migrations, database)
     except BaseException:
