@@ -173,7 +173,7 @@ class RunEngine:
         except EvaluationFailed as error:
             return self._skip(run, job, error.message, result="failure")
         if not runs:
-            why = "the run was cancelled" if cancelled else f"if: {job.if_.expression}"
+            why = "the run was cancelled" if cancelled else _skip_reason(job, needs_ctx)
             return self._skip(run, job, why, result="cancelled" if cancelled else "skipped")
         try:
             instances = plan_job(
@@ -351,6 +351,14 @@ def _evaluate_token(token: object, contexts: Mapping[str, object]) -> object:
     return to_value(token)  # type: ignore[arg-type]
 
 
+def _skip_reason(job: Job, needs: Mapping[str, Mapping[str, object]]) -> str:
+    """Why a job's condition was false: the needs that did not succeed, or the ``if``."""
+    unmet = [f"{k} ({v.get('result')})" for k, v in needs.items() if v.get("result") != "success"]
+    if unmet and job.if_.expression == "success()":
+        return f"needed job{'s' if len(unmet) > 1 else ''} did not succeed: {', '.join(unmet)}"
+    return f"if: {job.if_.expression}"
+
+
 def _display(value: object) -> str:
     from shipyard.expr import to_display_string
 
@@ -416,8 +424,3 @@ def workflow_concurrency(
     if isinstance(token, MappingToken):
         return string_of(token.get("group"), contexts, what="concurrency.group")
     return string_of(token, contexts, what="concurrency")
-
-
-def now() -> float:
-    """Wall-clock seconds (one place, for the records)."""
-    return time.time()
