@@ -47,8 +47,9 @@ def record(path: Path, *results: GateResult) -> None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """Run 1 passed its gates; run 2 failed coverage (tests recorded twice: the last wins);
-    run 3 recorded no gate."""
+    """Run 1 passed its gates; run 2 failed coverage (tests recorded twice, both passed: the
+    last wins; a failed verdict would stick, see test_reports_gate_lines.py); run 3 recorded
+    no gate."""
     root = tmp_path_factory.mktemp("gate")
     repo, home = root / "repo", root / "home"
     repo.mkdir()
@@ -56,8 +57,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     with SqlStore(home) as store:
         ids = [store.create_run(key, "push", "refs/heads/main", "abc", T0) for _ in range(3)]
     record(run_dir(home, ids[0]) / "gates.jsonl", QUALITY_OK, TESTS_OK)
-    failing_tests = GateResult("tests", False, "1 failed")
-    record(run_dir(home, ids[1]) / "gates.jsonl", failing_tests, COVERAGE_LOW, TESTS_OK)
+    earlier_tests = GateResult("tests", True, "411 passed, 0 failed, 3 skipped")
+    record(run_dir(home, ids[1]) / "gates.jsonl", earlier_tests, COVERAGE_LOW, TESTS_OK)
     return Project(home, repo)
 
 

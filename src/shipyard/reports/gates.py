@@ -4,7 +4,10 @@ A report command decides its gate (``tests``, ``coverage``, ``quality``, ``secur
 ``performance``) and records it with :func:`shipyard.tools.gatefile.record_gate`: one JSON
 line (:func:`gate_line`) appended to the file named by ``$SHIPYARD_GATES_FILE`` (set by
 ``shipyard run`` for every step; unset on GitHub). :func:`parse_gate_lines` reads such a
-file back; the last verdict of a gate wins.
+file back. Several steps may decide the same gate (the pipeline's security-scan,
+dependency-review and codeql jobs all decide ``security``, in parallel, in any order): a
+gate passes only when every verdict on it passed; a failed verdict is kept over any passing
+one (the last failed verdict, else the last passing one).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class GateResult:
 
 
 def parse_gate_lines(text: str) -> list[GateResult]:
-    """Gate verdicts from JSON lines, one per gate in first-seen order, last verdict wins."""
+    """Gate verdicts from JSON lines, one per gate in first-seen order; a failure sticks."""
     found: dict[str, GateResult] = {}
     for line in text.splitlines():
         line = line.strip()
@@ -42,9 +45,12 @@ def parse_gate_lines(text: str) -> list[GateResult]:
             continue
         if not isinstance(data, dict) or data.get("name") not in GATE_NAMES:
             continue
-        found[str(data["name"])] = GateResult(
+        result = GateResult(
             str(data["name"]), bool(data.get("passed")), str(data.get("summary", ""))
         )
+        earlier = found.get(result.name)
+        if earlier is None or earlier.passed or not result.passed:
+            found[result.name] = result
     return list(found.values())
 
 
