@@ -15,7 +15,7 @@ LAYERS: list[set[str]] = [
     {"expr"},
     {"workflow", "stepio", "reports"},
     {"plan"},
-    {"repository", "hashfiles", "backends", "actions", "store", "tools"},
+    {"repository", "hashfiles", "backends", "actions", "store", "tools", "workflow_cache"},
     {"engine", "scaffold", "notify"},
     {"cli", "web", "worker", "testing", "__main__"},
 ]

@@ -26,7 +26,9 @@ from shipyard.repository import (
 
 if TYPE_CHECKING:  # heavy imports, done in load_run while git builds the event
     from shipyard.engine.events import LocalEvent
+    from shipyard.repository import WorkflowFile
     from shipyard.workflow.model import Workflow
+    from shipyard.workflow_cache import WorkflowCache
 
 
 @dataclass(slots=True)
@@ -72,6 +74,24 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return out
 
 
+def _read(repo: Path, source: WorkflowFile, cache: WorkflowCache) -> Workflow:
+    """Read and convert a workflow file; cached unless it calls local reusable workflows."""
+    from shipyard.workflow.reader import parse_workflow
+
+    fetch = local_workflow_fetcher(repo)
+    local: list[str] = []
+
+    def recording(name: str) -> str | None:
+        if name.startswith("./"):
+            local.append(name)
+        return fetch(name)
+
+    workflow = parse_workflow(source.text, source.display_path, fetch=recording)
+    if not local:
+        cache.store(source.text, source.display_path, workflow)
+    return workflow
+
+
 def load_run(args: argparse.Namespace) -> Loaded:
     """Read the workflows, build the event, decide which workflows fire."""
     from shipyard.engine.events import build_event
@@ -104,15 +124,17 @@ def load_run(args: argparse.Namespace) -> Loaded:
 
     builder = threading.Thread(target=build, daemon=True)
     builder.start()
-    from shipyard.workflow.reader import parse_workflow
+    from shipyard.store.paths import data_home
     from shipyard.workflow.triggers import match_workflow
+    from shipyard.workflow_cache import WorkflowCache
 
-    fetch = local_workflow_fetcher(repo)
+    cache = WorkflowCache(data_home())
     parsed: list[Workflow | Exception] = []
     for path in files:
         try:
             source = read_workflow_file(path)
-            parsed.append(parse_workflow(source.text, source.display_path, fetch=fetch))
+            cached = cache.load(source.text, source.display_path)
+            parsed.append(_read(repo, source, cache) if cached is None else cached)
         except Exception as error:  # raised in file order, after the event's own errors
             parsed.append(error)
             break

@@ -10,7 +10,6 @@ every id this module returns is spelled as the job is defined.
 
 from __future__ import annotations
 
-import difflib
 import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,6 +104,8 @@ def _blocked_hint(
 
 
 def _unknown_hint(need: str, job_ids: Sequence[str]) -> str:
+    import difflib  # only for this hint: not imported on every run
+
     close = difflib.get_close_matches(need, list(job_ids), n=1)
     known = ", ".join(job_ids)
     return f"did you mean '{close[0]}'? (jobs: {known})" if close else f"the jobs are: {known}"
