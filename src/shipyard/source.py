@@ -361,6 +361,8 @@ def _error_diagnostic(
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         message = _sentence(error.context, error.problem)
+        if "maximum nesting depth" in (error.problem or ""):  # libyaml's own depth limit
+            message = DEPTH_MESSAGE
         if error.context and error.context.endswith("; first occurrence"):
             message = _sentence(error.context.removesuffix("; first occurrence"))
         if mark is None:
@@ -381,6 +383,10 @@ def _error_diagnostic(
     return Diagnostic(_sentence(str(error)), Span(path))  # pragma: no cover - defensive
 
 
+DEPTH_MESSAGE = "Maximum object depth exceeded"
+"""GitHub's message for a document nested too deeply, whichever YAML parser noticed."""
+
+
 def parse_yaml(text: str, path: str) -> YamlDocument:
     """Read one YAML document into positioned nodes; problems become diagnostics.
 
@@ -397,6 +403,8 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
             loader.dispose()
     except yaml.YAMLError as error:
         return YamlDocument(None, (_error_diagnostic(error, positions, byte_offsets),))
+    except RecursionError:  # the pure-Python composer has no limit of its own
+        return YamlDocument(None, (Diagnostic(DEPTH_MESSAGE, Span(path)),))
     if node is None:
         return YamlDocument(None)
     try:
@@ -407,4 +415,4 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         message = "An alias refers to the node that contains it, which would repeat forever"
         return YamlDocument(None, (Diagnostic(message, error.span),))
     except RecursionError:
-        return YamlDocument(None, (Diagnostic("Maximum object depth exceeded", Span(path)),))
+        return YamlDocument(None, (Diagnostic(DEPTH_MESSAGE, Span(path)),))
