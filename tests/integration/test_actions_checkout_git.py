@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,23 +10,12 @@ from shipyard.actions.base import ActionFailed
 from shipyard.actions.registry import builtin_action
 from shipyard.engine.workspace import create_workspace
 from shipyard.testing.fake_services import FakeServices, services_in
+from shipyard.testing.gitrepo import git, isolate_git
 
 
 @pytest.fixture(autouse=True)
 def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "empty.gitconfig").write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "empty.gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Mona")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "mona@example.com")
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
+    isolate_git(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -67,7 +55,7 @@ def test_snapshot_is_the_working_tree(tmp_path: Path, repo: Path) -> None:
     assert (ws / "new.txt").exists()
     assert git(ws, "rev-parse", "HEAD") == services.info.sha
     assert services.outputs == {"ref": "refs/heads/main", "commit": services.info.sha}
-    assert git(repo, "status", "--porcelain") == "M app.py\n?? new.txt".strip()
+    assert git(repo, "status", "--porcelain") == " M app.py\n?? new.txt"
 
 
 def test_clean_mode_and_other_refs(tmp_path: Path, repo: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,38 +10,18 @@ import pytest
 from shipyard.engine.events import ZERO_SHA, build_event
 from shipyard.errors import UserError
 from shipyard.repository import remote_slug
+from shipyard.testing.gitrepo import git, isolate_git, write_files
 
 DATE = "2024-01-02T03:04:05+01:00"
 
 
 @pytest.fixture(autouse=True)
 def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Git without the machine's configuration, with a fixed identity and clock."""
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "empty.gitconfig").write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "empty.gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Mona")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "mona@example.com")
-        monkeypatch.setenv(f"GIT_{who}_DATE", DATE)
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
-    return done.stdout.rstrip("\n")
-
-
-def write(repo: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        (repo / name).write_text(text)
+    isolate_git(tmp_path, monkeypatch, date=DATE)
 
 
 def commit(repo: Path, message: str, files: dict[str, str] | None = None) -> str:
-    write(repo, files or {})
+    write_files(repo, files or {})
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
     return git(repo, "rev-parse", "HEAD")
@@ -124,8 +103,8 @@ def test_push_from_the_current_branch(repo: Path) -> None:
 
 
 def test_changed_paths_include_uncommitted_and_untracked_files(repo: Path) -> None:
-    write(repo, {".gitignore": "*.log\n", "b.txt": "edited", "new/untracked.txt": "u"})
-    write(repo, {"staged.txt": "s", "debug.log": "ignored"})
+    write_files(repo, {".gitignore": "*.log\n", "b.txt": "edited", "new/untracked.txt": "u"})
+    write_files(repo, {"staged.txt": "s", "debug.log": "ignored"})
     git(repo, "add", "staged.txt")
     (repo / "c.txt").unlink()
     before = _git_files(repo)
@@ -174,7 +153,7 @@ def test_ref_prefers_a_tag_then_a_branch(repo: Path) -> None:
     first = git(repo, "rev-parse", "HEAD~1")
     git(repo, "tag", "-a", "-m", "release", "v1", "HEAD~1")
     git(repo, "branch", "stable", "HEAD~1")
-    write(repo, {"dirty.txt": "not part of v1"})
+    write_files(repo, {"dirty.txt": "not part of v1"})
     tag = build_event(repo, ref="v1")
     assert tag.event.ref == "refs/tags/v1"
     assert (tag.github["ref_name"], tag.github["ref_type"], tag.github["sha"]) == (
@@ -240,7 +219,7 @@ def test_repository_and_actor_from_git(repo: Path) -> None:
 
 
 def test_a_subfolder_gives_paths_from_the_top(repo: Path) -> None:
-    write(repo, {"pkg/mod.py": "x"})
+    write_files(repo, {"pkg/mod.py": "x"})
     local = build_event(repo / "pkg")
     assert local.event.changed_paths == ("a.txt", "c.txt", "pkg/mod.py")
     assert local.github["repository"] == "local/project"
@@ -255,7 +234,7 @@ def _feature_branch(repo: Path) -> tuple[str, str]:
 
 def test_pull_request_into_the_default_branch(repo: Path) -> None:
     main, feature = _feature_branch(repo)
-    write(repo, {"wip.txt": "uncommitted"})
+    write_files(repo, {"wip.txt": "uncommitted"})
     local = build_event(repo, name="pull_request")
     event = local.event
     assert (event.name, event.ref, event.action) == ("pull_request", "refs/pull/1/merge", "opened")
@@ -457,7 +436,7 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
 def test_pull_request_head_from_ref(repo: Path) -> None:
     _, feature = _feature_branch(repo)
     git(repo, "checkout", "-q", "main")
-    write(repo, {"wip.txt": "on main, not in the pull request"})
+    write_files(repo, {"wip.txt": "on main, not in the pull request"})
     local = build_event(repo, name="pull_request", ref="feature")
     assert (local.event.head_ref, local.github["sha"]) == ("feature", feature)
     assert local.event.changed_paths == ("f.txt",)

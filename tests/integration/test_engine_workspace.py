@@ -5,42 +5,22 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from shipyard.engine.workspace import create_workspace
 from shipyard.errors import UserError
+from shipyard.testing.gitrepo import git, isolate_git, write_files
 
 
 @pytest.fixture(autouse=True)
 def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Git without the machine's configuration, with a fixed identity."""
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "empty.gitconfig").write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "empty.gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Mona")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "mona@example.com")
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
-    return done.stdout.rstrip("\n")
-
-
-def write(repo: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        (repo / name).write_text(text)
+    isolate_git(tmp_path, monkeypatch)
 
 
 def commit(repo: Path, message: str, files: dict[str, str]) -> str:
-    write(repo, files)
+    write_files(repo, files)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message)
     return git(repo, "rev-parse", "HEAD")
@@ -86,12 +66,12 @@ def repo(tmp_path: Path) -> Path:
     path.mkdir()
     git(path, "init", "-q", "--template=", "-b", "main")
     commit(path, "first", {"a.txt": "a1", "gone.txt": "g"})
-    write(path, {"run.sh": "#!/bin/sh\n", ".gitignore": "*.log\nbuild/\n", "src/m.py": "m"})
+    write_files(path, {"run.sh": "#!/bin/sh\n", ".gitignore": "*.log\nbuild/\n", "src/m.py": "m"})
     (path / "run.sh").chmod(0o755)
     os.symlink("src/m.py", path / "link")
     commit(path, "second", {"a.txt": "a2"})
-    write(path, {"a.txt": "edited", "staged.txt": "s", "new/untracked.txt": "u"})
-    write(path, {"debug.log": "ignored", "build/out.bin": "ignored"})
+    write_files(path, {"a.txt": "edited", "staged.txt": "s", "new/untracked.txt": "u"})
+    write_files(path, {"debug.log": "ignored", "build/out.bin": "ignored"})
     git(path, "add", "staged.txt")
     (path / "gone.txt").unlink()
     return path
@@ -168,7 +148,7 @@ def test_submodules_and_nested_repositories_are_copied_without_git_metadata(
     nested = repo / "nested"
     nested.mkdir()
     git(nested, "init", "-q")
-    write(nested, {"inner.txt": "inner"})
+    write_files(nested, {"inner.txt": "inner"})
     before = repo_state(repo)
     dest = tmp_path / "ws"
     monkeypatch.chdir(tmp_path)  # relative folders work too
