@@ -43,3 +43,18 @@ def test_matcher_rules() -> None:
     assert m("docs/a.md") and m("docs/x/y/a.md")
     assert m("lib/a.c") and not m("lib/ab.c")
     assert m("x1.txt") and not m("xa.txt")
+
+
+def test_patterns_are_walked_in_the_order_given(tmp_path: Path) -> None:
+    # @actions/glob visits each pattern's search path in pattern order, not sorted.
+    (tmp_path / "b.txt").write_bytes(b"b")
+    (tmp_path / "a.txt").write_bytes(b"a")
+    assert hash_files(tmp_path, ["b.txt", "a.txt"]) == _expected(b"b", b"a")
+    assert hash_files(tmp_path, ["*.txt"]) == _expected(b"a", b"b")
+
+
+def test_files_outside_the_workspace_are_not_hashed(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (tmp_path / "outside.txt").write_bytes(b"x")
+    assert hash_files(workspace, ["../outside.txt"]) == ""
