@@ -48,6 +48,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shipyard.cli.options import parse_pairs
 from shipyard.diagnostics import Severity, sort_diagnostics
 from shipyard.errors import UserError
 from shipyard.repository import (
@@ -113,13 +114,7 @@ def _inputs(pairs: list[str], event: str) -> dict[str, str]:
             f"--input applies to workflow_dispatch, not {event}",
             hint="add --event workflow_dispatch",
         )
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UserError(f"bad --input {pair!r}", hint="write it as --input name=value")
-        out[key] = value
-    return out
+    return parse_pairs(pairs, "--input")
 
 
 def run(args: argparse.Namespace) -> int:

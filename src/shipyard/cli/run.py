@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from shipyard.cli.options import parse_pairs
 from shipyard.errors import UserError
 
 DEFAULT_JOBS = max(4, (os.cpu_count() or 2) * 2)
@@ -104,16 +105,6 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
     p.add_argument("--debug", action="store_true", help="runner debug mode (RUNNER_DEBUG=1)")
 
 
-def _pairs(values: list[str], what: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UserError(f"bad {what} {item!r}", hint=f"write it as {what} NAME=VALUE")
-        out[key.strip()] = value
-    return out
-
-
 def _secret_file(path: Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -186,7 +177,7 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
     run_dir = home / "runs" / str(run_id)
     secrets = {
         **(_secret_file(args.secret_file) if args.secret_file else {}),
-        **_pairs(args.secret, "--secret"),
+        **parse_pairs(args.secret, "--secret"),
     }
     settings = RunSettings(
         repo=repo,
@@ -197,11 +188,13 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         event=event,
         backend_factory=lambda: HostBackend(kill_leftovers=False),
         secrets=secrets,
-        vars=_pairs(args.var, "--var"),
-        env=_with_shipyard_on_path({**host_environment(), **_pairs(args.env, "--env")}, home),
+        vars=parse_pairs(args.var, "--var"),
+        env=_with_shipyard_on_path({**host_environment(), **parse_pairs(args.env, "--env")}, home),
         workspace_mode="clean" if args.clean else "snapshot",
-        platforms={k.lower(): v for k, v in _pairs(args.platform, "--platform").items()},
-        local_actions={k: Path(v).resolve() for k, v in _pairs(args.action, "--action").items()},
+        platforms={k.lower(): v for k, v in parse_pairs(args.platform, "--platform").items()},
+        local_actions={
+            k: Path(v).resolve() for k, v in parse_pairs(args.action, "--action").items()
+        },
         debug=args.debug,
     )
     write_event_file(settings)
@@ -219,7 +212,7 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         workflows,
         observer,
         max_jobs=max(1, args.jobs),
-        selection=Selection(tuple(args.job), _pairs(args.matrix, "--matrix")),
+        selection=Selection(tuple(args.job), parse_pairs(args.matrix, "--matrix")),
     )
     previous = signal.getsignal(signal.SIGINT)
     interrupts = {"count": 0}

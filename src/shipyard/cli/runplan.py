@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shipyard.cli.options import parse_pairs
 from shipyard.diagnostics import Severity, sort_diagnostics
 from shipyard.errors import UserError
 from shipyard.repository import (
@@ -64,16 +65,6 @@ class Loaded:
         return runs
 
 
-def _pairs(values: list[str]) -> dict[str, str]:
-    out = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise UserError(f"bad --input {item!r}", hint="write it as --input NAME=VALUE")
-        out[key] = value
-    return out
-
-
 def _read(repo: Path, source: WorkflowFile, cache: WorkflowCache) -> Workflow:
     """Read and convert a workflow file; cached unless it calls local reusable workflows."""
     from shipyard.workflow.reader import parse_workflow
@@ -104,7 +95,7 @@ def load_run(args: argparse.Namespace) -> Loaded:
             f"no workflow files in {paths[0]}",
             hint="workflows are .yml/.yaml files directly in .github/workflows",
         )
-    given_inputs = _pairs(args.input)
+    given_inputs = parse_pairs(args.input, "--input")
     built: dict[str, Any] = {}
 
     def build() -> None:  # mostly waiting for git: done while the reader imports and parses

@@ -41,7 +41,7 @@ from shipyard.stepio.events import Annotation
 from shipyard.stepio.masking import Masker
 from shipyard.tools.publish import COMMENT_FILE_ENV
 from shipyard.workflow.model import Job, Step, Workflow
-from shipyard.workflow.tokens import MappingToken, StringToken, Token
+from shipyard.workflow.tokens import MappingToken, StringToken
 
 DEFAULT_JOB_TIMEOUT_MINUTES = 360.0
 CLEANUP_TIMEOUT_MINUTES = 5.0
@@ -574,7 +574,3 @@ def write_event_file(settings: RunSettings) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(settings.event.payload, indent=2), encoding="utf-8")
 
-
-def token_text(token: Token | None) -> str:
-    """A token's literal text, for messages."""
-    return "" if token is None else str(token)
