@@ -13,7 +13,10 @@ import this module's higher layers, but it may subclass :class:`UserError`).
 
 from __future__ import annotations
 
-from shipyard.diagnostics import Span
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # errors stay cheap to import: the CLI's error boundary needs them first
+    from shipyard.diagnostics import Span
 
 
 class ShipyardError(Exception):
