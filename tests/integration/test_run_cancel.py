@@ -91,3 +91,50 @@ def test_interrupt_cancels_the_run(tmp_path: Path) -> None:
         check=False,
     )
     assert "cancelled" in shown.stdout
+
+
+SLOW_CLEANUP = """\
+on: push
+jobs:
+  long:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo started > "$MARKERS/started"; sleep 30
+      - if: always()
+        run: echo cleanup > "$MARKERS/cleanup"; sleep 30; echo never > "$MARKERS/never"
+"""
+
+
+def test_a_second_interrupt_stops_at_once(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "cancel.yml").write_text(SLOW_CLEANUP)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "init")
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    env = {**os.environ, "SHIPYARD_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "shipyard", "run", "--no-live", "--env", f"MARKERS={markers}"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while not (markers / "started").exists():
+        assert time.monotonic() < deadline, "the step never started"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    while not (markers / "cleanup").exists():  # the always() step is running
+        assert time.monotonic() < deadline, "the always() step never started"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    begin = time.monotonic()
+    _out, err = proc.communicate(timeout=15)
+    assert time.monotonic() - begin < 5, "a second Ctrl-C must not wait for steps"
+    assert proc.returncode == 130
+    assert "stopping at once" in err
+    assert not (markers / "never").exists()

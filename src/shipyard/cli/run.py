@@ -7,6 +7,7 @@ as their needs finish → show progress → keep the records → exit 0 when the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import signal
@@ -220,7 +221,9 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
     def on_interrupt(signum: int, frame: object) -> None:
         interrupts["count"] += 1
         if interrupts["count"] > 1:
-            raise KeyboardInterrupt
+            print("\nstopping at once: step processes killed", file=sys.stderr)
+            _kill_step_processes()
+            os._exit(130)  # worker threads may be inside always() steps: do not wait for them
         print("\ncancelling the run (Ctrl-C again to stop at once)", file=sys.stderr)
         engine.cancel()
 
@@ -258,6 +261,22 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         shutil.rmtree(run_dir / "jobs", ignore_errors=True)
     store.close()
     return 0 if result.conclusion == "success" and not loaded.invalid else 1
+
+
+def _kill_step_processes() -> None:
+    """SIGKILL the process group of every child (each step runs in its own group)."""
+    me = str(os.getpid())
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 1 and fields[1] == me:
+            with contextlib.suppress(OSError):
+                os.killpg(int(entry.name), signal.SIGKILL)
 
 
 def _with_shipyard_on_path(env: dict[str, str], home: Path) -> dict[str, str]:
