@@ -20,7 +20,14 @@ import dataclasses
 from dataclasses import dataclass
 
 from shipyard.diagnostics import Diagnostic, Span
-from shipyard.source import YamlMapping, YamlNode, YamlScalar, YamlSequence, parse_yaml
+from shipyard.source import (
+    DEPTH_MESSAGE,
+    YamlMapping,
+    YamlNode,
+    YamlScalar,
+    YamlSequence,
+    parse_yaml,
+)
 from shipyard.workflow.schema import (
     ANY,
     DefinitionInfo,
@@ -182,7 +189,7 @@ class _Reader:
                 raise LimitExceeded("Maximum object size exceeded")
             return token
         if self.depth >= self.max_depth:
-            raise LimitExceeded("Maximum object depth exceeded")
+            raise LimitExceeded(DEPTH_MESSAGE)
         self.depth += 1
         self.memory.add(_MIN_OBJECT_SIZE)
         result: Token
@@ -407,7 +414,7 @@ def read_template(
         errors.add(abort.message, Span(path))
         value = None
     except RecursionError:
-        errors.add("Maximum object depth exceeded", Span(path))
+        errors.add(DEPTH_MESSAGE, Span(path))
         value = None
     return TemplateResult(value, errors.items)
 
