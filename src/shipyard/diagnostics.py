@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from shipyard.valueclass import dataclass
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.errors import UserError
+from shipyard.valueclass import dataclass
 
 WORKFLOWS_DIR = Path(".github") / "workflows"
 

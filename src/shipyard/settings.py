@@ -8,11 +8,11 @@ key and what was expected.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from shipyard.errors import UserError
+from shipyard.valueclass import dataclass, field
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -82,6 +82,6 @@ def load_project_settings(root: Path) -> ProjectSettings:
         values["benchmarks"] = str(table["benchmarks"])
     if "deploy-targets" in table:
         values["deploy_targets"] = _strings(table["deploy-targets"], "deploy-targets", path)
-    from dataclasses import replace
+    from shipyard.valueclass import replace
 
     return replace(settings, **values)

@@ -22,11 +22,9 @@ Pure: text in, values out; nothing here reads files.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import yaml
@@ -36,7 +34,9 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from shipyard import valueclass
 from shipyard.diagnostics import Diagnostic, Span
+from shipyard.valueclass import dataclass
 
 ScalarValue = None | bool | float | str
 
@@ -208,7 +208,7 @@ def _span_factory() -> Callable[[str, int, int, int, int], Span]:
     building a tree. Setting the slots directly makes the same object. If ``Span`` ever
     grows fields or a ``__post_init__``, this falls back to the class itself.
     """
-    names = tuple(f.name for f in dataclasses.fields(Span))
+    names = tuple(f.name for f in valueclass.fields(Span))
     if names != ("file", "line", "column", "end_line", "end_column") or hasattr(
         Span, "__post_init__"
     ):

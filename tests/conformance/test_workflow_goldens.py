@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from shipyard.diagnostics import Severity
+from shipyard.valueclass import fields
 from shipyard.workflow.model import EventConfig, Job, Step, Workflow
 from shipyard.workflow.reader import parse_workflow
 from shipyard.workflow.templates import DEFAULT_LIMITS, TemplateLimits
@@ -110,7 +111,7 @@ def _parse(name: str, documents: list[str]) -> Workflow:
 
 
 def _limits_dict(limits: TemplateLimits) -> dict[str, int]:
-    return {f: getattr(limits, f) for f in TemplateLimits.__dataclass_fields__}
+    return {f: getattr(limits, f) for f in (spec.name for spec in fields(TemplateLimits))}
 
 
 # --- projections ----------------------------------------------------------------------

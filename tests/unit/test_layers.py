@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "shipyard"
 
 # Layers, lowest first. A module may import its own layer or any lower one.
 LAYERS: list[set[str]] = [
-    {"errors", "diagnostics", "source", "settings", "__init__"},
+    {"valueclass", "errors", "diagnostics", "source", "settings", "__init__"},
     {"expr"},
     {"workflow", "stepio", "reports"},
     {"plan"},

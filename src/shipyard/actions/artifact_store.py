@@ -21,8 +21,9 @@ import os
 import shutil
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from shipyard.valueclass import dataclass
 
 CONFLICT = (
     "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: "

@@ -10,9 +10,10 @@ the engine. Built-in actions are registered by name (``actions/checkout``) in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from shipyard.valueclass import dataclass
 
 
 class ActionFailed(Exception):

@@ -32,10 +32,10 @@ import tarfile
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.actions.base import RunInfo
+from shipyard.valueclass import dataclass
 
 _METHOD = "gzip"
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.actions.inputs import expand_home
+from shipyard.valueclass import dataclass
 
 _WILD = re.compile(r"[*?\[]")
 NONE, DIRECTORY, FILE = 0, 1, 2

@@ -25,10 +25,10 @@ import platform
 import re
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.actions.versions import Version, parse_version
+from shipyard.valueclass import dataclass
 
 _PRE = {"a": "alpha", "b": "beta", "rc": "rc"}
 _CPYTHON = re.compile(r"(\d+\.\d+\.\d+)(?:(a|b|rc)(\d+))?(t)?")

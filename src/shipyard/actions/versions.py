@@ -11,8 +11,9 @@ comparator of the same alternative names the same ``major.minor.patch`` with a p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import total_ordering
+
+from shipyard.valueclass import dataclass
 
 _VERSION = re.compile(
     r"^\s*[v=]?\s*(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\s*$"

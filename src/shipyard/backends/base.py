@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Protocol
+
+from shipyard.valueclass import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)

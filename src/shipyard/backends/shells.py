@@ -17,9 +17,9 @@ The rules follow the runner (``ScriptHandler`` / ``ScriptHandlerHelpers``) on Li
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from shipyard.errors import UserError
+from shipyard.valueclass import dataclass
 
 Which = Callable[[str], str | None]
 

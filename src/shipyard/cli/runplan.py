@@ -7,13 +7,12 @@ command executes, no record is written).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shipyard import valueclass
 from shipyard.cli.options import parse_pairs
 from shipyard.diagnostics import Severity, sort_diagnostics
 from shipyard.errors import UserError
@@ -24,6 +23,7 @@ from shipyard.repository import (
     read_workflow_file,
     repository_root,
 )
+from shipyard.valueclass import dataclass, field
 
 if TYPE_CHECKING:  # heavy imports, done in load_run while git builds the event
     from shipyard.engine.events import LocalEvent
@@ -56,7 +56,7 @@ class Loaded:
             event = self.event
             if cron is not None:
                 payload = {**event.payload, "schedule": cron}
-                event = dataclasses.replace(event, payload=payload)
+                event = valueclass.replace(event, payload=payload)
             github = workflow_github(settings, workflow, event)
             run = WorkflowRun(index=index, workflow=workflow, github=github, inputs=inputs)
             run.env = evaluate_workflow_env(settings, workflow, github, inputs)
@@ -149,7 +149,7 @@ def load_run(args: argparse.Namespace) -> Loaded:
         if trigger.name == "schedule":
             config = workflow.event("schedule")
             cron = args.cron or (config.schedules[0].cron if config and config.schedules else None)
-            trigger = dataclasses.replace(trigger, schedule=cron)
+            trigger = valueclass.replace(trigger, schedule=cron)
         decision = match_workflow(workflow, trigger)
         if not decision.fires:
             loaded.skipped.append((workflow, decision.reason))

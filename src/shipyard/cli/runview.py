@@ -14,10 +14,10 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from shipyard.engine.observer import JobReport, StepReport
+from shipyard.valueclass import dataclass, field
 
 _MARK = {"success": "ok", "failure": "FAIL", "cancelled": "cancelled", "skipped": "skipped"}
 

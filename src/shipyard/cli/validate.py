@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from shipyard.repository import (
     read_workflow_file,
     repository_root,
 )
+from shipyard.valueclass import dataclass, replace
 from shipyard.workflow.model import Job
 
 

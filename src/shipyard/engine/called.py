@@ -11,11 +11,11 @@ reader allowed; a nested run has its own ``--jobs`` budget.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from shipyard import valueclass
 from shipyard.backends.base import CancelToken
 from shipyard.diagnostics import Severity
 from shipyard.engine.evaluation import EvaluationFailed, mapping_of, string_of, value_of
@@ -81,7 +81,7 @@ def run_called_workflow(
         return _fail(engine, run, report, error.message)
     if problems:
         return _fail(engine, run, report, "; ".join(problems))
-    settings = dataclasses.replace(engine.settings, secrets=secrets)
+    settings = valueclass.replace(engine.settings, secrets=secrets)
     nested = WorkflowRun(
         index=run.index,
         workflow=called,
@@ -158,7 +158,7 @@ class _Prefixed:
     def renamed(self, report: JobReport) -> JobReport:
         """The caller's view of a called workflow's job report (a shallow copy)."""
         caller = self.caller
-        return dataclasses.replace(
+        return valueclass.replace(
             report,
             job_id=f"{caller.job_id}/{report.job_id}",
             name=f"{caller.name} / {report.name}",

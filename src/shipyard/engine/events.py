@@ -37,7 +37,6 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -50,6 +49,7 @@ from shipyard.repository import (
     remote_slug,
     uncommitted_paths,
 )
+from shipyard.valueclass import dataclass
 
 if TYPE_CHECKING:  # at run time imported where events are made: the trigger rules are a
     # heavy import, which ``shipyard run`` does while git answers the questions here

@@ -15,7 +15,6 @@ import math
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from shipyard.reports.gates import GATES_FILE_ENV
 from shipyard.stepio.events import Annotation
 from shipyard.stepio.masking import Masker
 from shipyard.tools.publish import COMMENT_FILE_ENV
+from shipyard.valueclass import dataclass, field
 from shipyard.workflow.model import Job, Step, Workflow
 from shipyard.workflow.tokens import MappingToken, StringToken
 
@@ -573,4 +573,3 @@ def write_event_file(settings: RunSettings) -> None:
     path = settings.run_dir / "event.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(settings.event.payload, indent=2), encoding="utf-8")
-

@@ -6,10 +6,10 @@ thread-safe. Reports are plain values (:class:`StepReport`, :class:`JobReport`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from shipyard.stepio.events import Annotation
+from shipyard.valueclass import dataclass, field
 
 
 @dataclass(slots=True)

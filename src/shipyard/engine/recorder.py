@@ -11,12 +11,12 @@ whose completion is already queued behind it (the records end the same; one sync
 
 from __future__ import annotations
 
-import dataclasses
 import queue
 import threading
 from datetime import datetime, timezone
 from typing import Any
 
+from shipyard import valueclass
 from shipyard.engine.observer import JobReport, StepReport
 
 # (what, job, step, log lines): what is job_started, step_started, step_finished, job_finished
@@ -85,22 +85,22 @@ class Recorder:
     # -- observer calls: snapshot what the write needs, queue it ------------------------
 
     def job_started(self, report: JobReport) -> None:
-        self._tasks.put(("job_started", dataclasses.replace(report), None, []))
+        self._tasks.put(("job_started", valueclass.replace(report), None, []))
 
     def step_started(self, report: JobReport, step: StepReport) -> None:
-        copy = dataclasses.replace(step)
-        self._tasks.put(("step_started", dataclasses.replace(report), copy, []))
+        copy = valueclass.replace(step)
+        self._tasks.put(("step_started", valueclass.replace(report), copy, []))
 
     def log(self, report: JobReport, line: str) -> None:
         with self._lock:
             self._lines.setdefault(report.key, []).append(line)
 
     def step_finished(self, report: JobReport, step: StepReport) -> None:
-        job, copy = dataclasses.replace(report), dataclasses.replace(step)
+        job, copy = valueclass.replace(report), valueclass.replace(step)
         self._tasks.put(("step_finished", job, copy, self._take(report)))
 
     def job_finished(self, report: JobReport) -> None:
-        self._tasks.put(("job_finished", dataclasses.replace(report), None, self._take(report)))
+        self._tasks.put(("job_finished", valueclass.replace(report), None, self._take(report)))
 
     def _take(self, report: JobReport) -> list[str]:
         with self._lock:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from shipyard.backends.base import CancelToken
@@ -32,6 +31,7 @@ from shipyard.engine.settings import RunSettings
 from shipyard.plan.conditions import status_functions
 from shipyard.plan.matrix import MatrixError
 from shipyard.plan.planner import JobInstance, PlanError, plan_job
+from shipyard.valueclass import dataclass, field
 from shipyard.workflow.model import Job, Workflow
 from shipyard.workflow.tokens import BasicExpressionToken, MappingToken
 

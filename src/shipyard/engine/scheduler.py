@@ -18,9 +18,9 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from shipyard.backends.base import CancelToken
+from shipyard.valueclass import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)

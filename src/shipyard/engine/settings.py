@@ -8,11 +8,11 @@ variables, and the choices made on the command line.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from shipyard.backends.base import Backend
 from shipyard.engine.events import LocalEvent
+from shipyard.valueclass import dataclass, field
 
 HOST_LABELS = ("self-hosted", "linux", "x64", "ubuntu-latest", "ubuntu-24.04", "ubuntu-22.04")
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from shipyard.actions.base import RunInfo
@@ -41,6 +40,7 @@ from shipyard.stepio.events import (
 from shipyard.stepio.masking import Masker
 from shipyard.stepio.processor import CommandProcessor
 from shipyard.stepio.summary import render_summary
+from shipyard.valueclass import dataclass, field
 
 
 @dataclass(slots=True)

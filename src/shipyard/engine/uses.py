@@ -15,13 +15,13 @@ import contextlib
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from shipyard.actions.base import ActionFailed, has_post
 from shipyard.engine.evaluation import EvaluationFailed, mapping_of, string_of, value_of
 from shipyard.engine.step import StepContext
+from shipyard.valueclass import dataclass, field
 from shipyard.workflow.action import ActionDefinition, parse_action
 from shipyard.workflow.model import Step
 

@@ -10,7 +10,8 @@ here are iterative.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from shipyard.valueclass import dataclass
 
 
 class Expr:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from shipyard.expr.errors import EvaluationError
 from shipyard.expr.values import (
@@ -28,6 +27,7 @@ from shipyard.expr.values import (
     to_string,
     upper_special,
 )
+from shipyard.valueclass import dataclass
 
 _PRIMITIVE = frozenset({NULL, BOOLEAN, NUMBER, STRING})
 MAX_SAFE_INTEGER = 9007199254740991

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
 
 from shipyard.expr.errors import MAX_LENGTH, ExpressionError, syntax_error
 from shipyard.expr.values import JS_WHITESPACE, string_to_number
+from shipyard.valueclass import dataclass
 
 
 class TokenType(enum.IntEnum):

@@ -9,7 +9,6 @@ the first ``}}`` outside a single-quoted string. :func:`evaluate_condition` foll
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
 from shipyard.expr.ast import Expr, referenced_functions
@@ -17,6 +16,7 @@ from shipyard.expr.errors import ExpressionError
 from shipyard.expr.evaluator import HostFunctions, lowered_functions, parse_for_host, run
 from shipyard.expr.functions import STATUS_FUNCTION_NAMES
 from shipyard.expr.values import JS_WHITESPACE, is_truthy, to_string
+from shipyard.valueclass import dataclass
 
 OPEN = "${{"
 CLOSE = "}}"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from shipyard.diagnostics import Span
@@ -38,6 +37,7 @@ from shipyard.expr.values import (
     object_get,
     string_to_number,
 )
+from shipyard.valueclass import dataclass, field
 
 MAX_CONFIGURATIONS = 256
 """GitHub: "A matrix can generate a maximum of 256 jobs per workflow run"."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from typing import cast
 
 from shipyard.errors import UserError
@@ -27,6 +26,7 @@ from shipyard.plan.matrix import (
     expand_matrix_configurations,
 )
 from shipyard.plan.strategy import Strategy, parse_strategy, strategy_context
+from shipyard.valueclass import dataclass, field, replace
 from shipyard.workflow.graph import JobGraph, build_graph
 from shipyard.workflow.model import Job, Workflow
 from shipyard.workflow.tokens import (

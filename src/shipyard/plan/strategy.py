@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from shipyard.plan.matrix import MatrixError, unexpected_type
+from shipyard.valueclass import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from shipyard.reports.gates import GateResult
 from shipyard.reports.samples import SampleStats, mann_whitney_u, summarise
+from shipyard.valueclass import dataclass
 
 STATUSES = ("regression", "improvement", "unchanged", "new", "removed", "failed")
 

@@ -23,10 +23,10 @@ the terminal, Markdown and comment views are :mod:`shipyard.reports.coverage_ren
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from shipyard.reports.gates import GateResult
+from shipyard.valueclass import dataclass
 
 MIN_PRECISION = 1
 GATE_NAME = "coverage"

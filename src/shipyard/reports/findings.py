@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from shipyard.reports.gates import GateResult
+from shipyard.valueclass import dataclass
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 CATEGORIES = ("format", "imports", "lint", "types", "complexity", "security")

@@ -13,7 +13,8 @@ one (the last failed verdict, else the last passing one).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+
+from shipyard.valueclass import dataclass
 
 GATE_NAMES = ("tests", "coverage", "quality", "security", "performance")
 GATES_FILE_ENV = "SHIPYARD_GATES_FILE"

@@ -33,13 +33,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
 import junitparser
 
 from shipyard.errors import UserError
+from shipyard.valueclass import dataclass
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 _SUITE_TAGS = ("testsuite", "testsuites")

@@ -25,13 +25,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from packaging.version import InvalidVersion, Version
 
 from shipyard.reports.cvss import rate_vector
+from shipyard.valueclass import dataclass
 
 NO_SEVERITY_NOTE = "the advisory gives no severity: counted as high"
 _DATABASE_SEVERITIES = {"critical": "critical", "high": "high", "moderate": "medium"}

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from shipyard.valueclass import dataclass
 
 EXACT_MAX_SIZE = 8
 ALTERNATIVES = ("two-sided", "greater", "less")

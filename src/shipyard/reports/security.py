@@ -17,7 +17,6 @@ Pure: values in, values and strings out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from shipyard.reports.dependencies import Dependency, DependencyChange
 from shipyard.reports.findings import (
@@ -34,6 +33,7 @@ from shipyard.reports.findings import (
 )
 from shipyard.reports.gates import GateResult
 from shipyard.reports.osv import NO_SEVERITY_NOTE, Advisory, fixed_versions, matching
+from shipyard.valueclass import dataclass
 
 MERGE_DISTANCE = 10
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from shipyard.reports.gates import GateResult
 from shipyard.reports.junit import CaseResult, JUnitReport
+from shipyard.valueclass import dataclass
 
 NAME_FROM = ("parent", "file")
 _PREFIX = re.compile(

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from shipyard.scaffold.stamp import edit_state, parse_stamp
+from shipyard.valueclass import dataclass
 
 CREATE = "create"
 UPDATE = "update"

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from shipyard.errors import UserError
 from shipyard.scaffold.requires import CANDIDATES, evaluate_requires_python
+from shipyard.valueclass import dataclass
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection
-from dataclasses import replace
 
 from shipyard.errors import UserError
 from shipyard.scaffold.project import ProjectFacts, parse_pyproject
 from shipyard.settings import ProjectSettings
+from shipyard.valueclass import replace
 
 _HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*shipyard\s*\]\s*(#.*)?$")
 _ANY_HEADER = re.compile(r"^\s*\[")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+
+from shipyard.valueclass import dataclass
 
 PREFIX = "# shipyard-template:"
 _LINE = re.compile(r"^# shipyard-template: (?P<name>[\w.-]+) (?P<digest>[0-9a-f]{64})$")

@@ -16,12 +16,12 @@ here as on GitHub); on GitHub it installs ``shipyard-ci`` from PyPI.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from shipyard import __version__
 from shipyard.scaffold.project import ProjectFacts
 from shipyard.scaffold.settings_table import format_number
 from shipyard.settings import ProjectSettings
+from shipyard.valueclass import dataclass
 
 OS_LIST = ("ubuntu-latest", "windows-latest", "macos-latest")
 TOOL_PACKAGES = {

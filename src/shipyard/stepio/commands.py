@@ -21,7 +21,8 @@ The ``escape_*``/``format_command`` helpers produce what ``@actions/core`` write
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+
+from shipyard.valueclass import dataclass
 
 # .NET char.IsWhiteSpace, for String.Trim/TrimStart.
 DOTNET_WHITESPACE = (

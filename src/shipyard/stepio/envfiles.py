@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+
+from shipyard.valueclass import dataclass, replace
 
 NODE_OPTIONS_BLOCKED = "Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command."
 _PATH_LINES = re.compile(r"\r\n|\r|\n")

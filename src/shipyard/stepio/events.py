@@ -8,9 +8,8 @@ makes the step's result ``failure`` once it ends, as the runner's ``CommandResul
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shipyard.diagnostics import Severity
+from shipyard.valueclass import dataclass
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 
 from shipyard.diagnostics import Severity
 from shipyard.stepio.commands import DOTNET_WHITESPACE, WorkflowCommand, parse_command
@@ -47,6 +46,7 @@ from shipyard.stepio.events import (
     StartGroup,
 )
 from shipyard.stepio.masking import Masker
+from shipyard.valueclass import dataclass, replace
 
 DISABLED = (
     "The `{}` command is disabled. Please upgrade to using Environment Files or opt into "

@@ -14,8 +14,9 @@ on what is refused) and the one timestamp format: ISO-8601 UTC text with microse
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from shipyard.valueclass import dataclass
 
 STATUSES = frozenset({"queued", "in_progress", "completed"})
 CONCLUSIONS = frozenset({"success", "failure", "cancelled", "skipped"})

@@ -18,10 +18,10 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.backends.base import CancelToken, ExecRequest, ExecResult, LineSink
+from shipyard.valueclass import dataclass
 
 
 @dataclass(frozen=True, slots=True)

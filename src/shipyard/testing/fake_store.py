@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +30,7 @@ from shipyard.store.records import (
     check_result,
     normalise_utc,
 )
+from shipyard.valueclass import replace
 
 _R = TypeVar("_R")
 

@@ -15,10 +15,10 @@ code and works the same on a checkout of another commit:
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.errors import UserError
+from shipyard.valueclass import dataclass
 
 TEST_FOLDERS = ("tests", "test")
 

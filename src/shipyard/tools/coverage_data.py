@@ -18,13 +18,13 @@ inside the functions, so importing this module stays cheap.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shipyard.errors import UserError
 from shipyard.reports.coverage import CoverageResult
 from shipyard.reports.coverage_formats import parse_cobertura, parse_coverage_json
+from shipyard.valueclass import replace
 
 if TYPE_CHECKING:
     from coverage import Coverage

@@ -14,11 +14,11 @@ import pstats
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.reports.benchmarks import BenchRun
 from shipyard.tools.bench_runner import WORKER, worker_env
+from shipyard.valueclass import dataclass
 
 TOP = 20
 

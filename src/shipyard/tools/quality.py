@@ -22,11 +22,11 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from shipyard.reports import analysers, bandit
 from shipyard.reports.findings import ERROR, NOT_INSTALLED, RAN, Finding, ToolRun
+from shipyard.valueclass import dataclass, replace
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -8,9 +8,8 @@ composite steps), and how it runs — ``composite`` steps, a JavaScript entry po
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from shipyard.diagnostics import Diagnostic, Severity
+from shipyard.valueclass import dataclass, field
 from shipyard.workflow.convert.context import ConvertContext
 from shipyard.workflow.convert.steps import convert_steps
 from shipyard.workflow.model import Step

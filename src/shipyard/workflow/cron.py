@@ -22,8 +22,9 @@ import itertools
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from shipyard.valueclass import dataclass, field
 
 INVALID_CRON_MESSAGE = (
     "Invalid cron expression. Expected format: '* * * * *' (minute hour day month weekday)"

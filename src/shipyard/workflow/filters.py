@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from shipyard.errors import UserError
+from shipyard.valueclass import dataclass
 
 _SPECIAL = frozenset("*?+[]!\\")
 _RANGES = (("a", "z"), ("A", "Z"), ("0", "9"))

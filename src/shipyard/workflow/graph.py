@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from shipyard.errors import UserError
+from shipyard.valueclass import dataclass, field
 
 NO_ROOT = "The workflow must contain at least one job with no dependencies."
 

@@ -8,11 +8,11 @@ The shapes follow GitHub's own converted model (``WorkflowTemplate``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
 from shipyard.diagnostics import Diagnostic, Span
+from shipyard.valueclass import dataclass, field
 from shipyard.workflow.tokens import BasicExpressionToken, MappingToken, Token
 
 _EMPTY: MappingProxyType[str, object] = MappingProxyType({})

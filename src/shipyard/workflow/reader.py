@@ -18,10 +18,10 @@ as in GitHub's parser. Pure: ``fetch`` is where the caller's I/O happens.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Literal
 
+from shipyard import valueclass
 from shipyard.diagnostics import Diagnostic, Severity, has_errors
 from shipyard.workflow.convert import convert_workflow, link_called_workflow
 from shipyard.workflow.convert.permissions import (
@@ -73,7 +73,7 @@ def parse_workflow(
     background steps.
     """
     if complete:
-        limits = dataclasses.replace(limits, max_errors=0)
+        limits = valueclass.replace(limits, max_errors=0)
     session = _Session(fetch, max_nesting, limits, allow_background_steps)
     result = session.read(text, path)
     session.diagnostics.extend(result.diagnostics)
@@ -89,13 +89,13 @@ def parse_workflow(
     workflow = convert_workflow(result.value, path, allow_background_steps=allow_background_steps)
     session.diagnostics.extend(_new_places(workflow.diagnostics, result.diagnostics))
     if fetch is not None:
-        workflow = dataclasses.replace(workflow, jobs=session.link(workflow.jobs, path, 1))
+        workflow = valueclass.replace(workflow, jobs=session.link(workflow.jobs, path, 1))
         default = RESTRICTED if default_permissions == "restricted" else PERMISSIVE
         session.diagnostics.extend(check_call_permissions(workflow, default=default))
     if max_jobs is not None and _count_jobs(workflow.jobs) > max_jobs:
         message = f"The workflow may not contain more than {max_jobs} jobs"
         session.diagnostics.append(Diagnostic(message))
-    return dataclasses.replace(workflow, diagnostics=_capped(session.diagnostics, limits))
+    return valueclass.replace(workflow, diagnostics=_capped(session.diagnostics, limits))
 
 
 def _new_places(found: tuple[Diagnostic, ...], earlier: list[Diagnostic]) -> list[Diagnostic]:
@@ -135,7 +135,7 @@ def _capped(diagnostics: list[Diagnostic], limits: TemplateLimits) -> tuple[Diag
             limit = limits.max_message_length
             if 0 < limit < len(prefix) + len(diagnostic.message):
                 message = diagnostic.message[: max(limit - len(prefix), 0)] + "[...]"
-                diagnostic = dataclasses.replace(diagnostic, message=message)
+                diagnostic = valueclass.replace(diagnostic, message=message)
         result.append(diagnostic)
     return tuple(result)
 
@@ -223,7 +223,7 @@ class _Session:
         if called is None:
             return linked
         nested = self.link(called.jobs, name, depth + 1)
-        return dataclasses.replace(linked, called=dataclasses.replace(called, jobs=nested))
+        return valueclass.replace(linked, called=valueclass.replace(called, jobs=nested))
 
     @staticmethod
     def _from_called(job: Job, caller: str, name: str, diagnostic: Diagnostic) -> Diagnostic:
@@ -233,4 +233,4 @@ class _Session:
             return diagnostic
         where = job.uses_span.prefix().removesuffix(": ")
         message = f"In {where}: Error from called workflow {name}: {diagnostic.message}"
-        return dataclasses.replace(diagnostic, message=message, span=None)
+        return valueclass.replace(diagnostic, message=message, span=None)

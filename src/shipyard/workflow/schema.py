@@ -18,10 +18,10 @@ import importlib.resources
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from shipyard.valueclass import dataclass, field
 from shipyard.workflow.tokens import BooleanToken, NullToken, NumberToken, StringToken, Token
 
 ANY = "any"

@@ -16,9 +16,7 @@ workflow model is a later stage, skipped by GitHub when this one reported errors
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-
+from shipyard import valueclass
 from shipyard.diagnostics import Diagnostic, Span
 from shipyard.source import (
     DEPTH_MESSAGE,
@@ -28,6 +26,7 @@ from shipyard.source import (
     YamlSequence,
     parse_yaml,
 )
+from shipyard.valueclass import dataclass
 from shipyard.workflow.schema import (
     ANY,
     DefinitionInfo,
@@ -95,7 +94,7 @@ class TemplateErrors:
             if len(prefix) + len(diagnostic.message) > limit:
                 kept = max(limit - len(prefix), 0)
                 message = diagnostic.message[:kept] + "[...]"
-                diagnostic = dataclasses.replace(diagnostic, message=message)
+                diagnostic = valueclass.replace(diagnostic, message=message)
         self.items.append(diagnostic)
 
 

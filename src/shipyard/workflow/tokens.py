@@ -8,10 +8,10 @@ expression token until a later stage evaluates it. Tokens are immutable once rea
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from shipyard.diagnostics import Span
 from shipyard.expr.values import number_to_string_g15
+from shipyard.valueclass import dataclass, field
 
 JsonValue = None | bool | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 

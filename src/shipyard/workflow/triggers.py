@@ -31,9 +31,9 @@ GitHub's 300-file diff limit is not imitated (every changed path is evaluated).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from shipyard.valueclass import dataclass, field
 from shipyard.workflow.filters import Filter, FilterPatternError, compile_filter, quote
 from shipyard.workflow.model import EventConfig, Workflow
 

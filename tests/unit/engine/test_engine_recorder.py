@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
+from shipyard import valueclass
 from shipyard.engine.observer import JobReport, StepReport
 from shipyard.engine.recorder import Recorder
 from shipyard.testing.fake_store import FakeStore
@@ -113,12 +113,12 @@ def test_a_writer_behind_skips_in_progress_updates_already_overtaken() -> None:
     first = _job()
     recorder.job_started(first)
     assert store.entered.wait(5)  # the writer took that alone and waits at the gate
-    second = dataclasses.replace(first, key="0:test#0", job_id="test", name="test")
+    second = valueclass.replace(first, key="0:test#0", job_id="test", name="test")
     recorder.job_started(second)
     step = StepReport(number=1, id="s", name="s", outcome="success", conclusion="success")
     recorder.step_started(second, step)
     recorder.step_finished(second, step)
-    recorder.job_finished(dataclasses.replace(second, result="success"))
+    recorder.job_finished(valueclass.replace(second, result="success"))
     store.gate.set()
     recorder.close()
     assert store.updates == ["job in_progress", "step completed", "job completed"]

@@ -17,6 +17,7 @@ from shipyard.diagnostics import Span
 from shipyard.errors import UserError
 from shipyard.plan.matrix import MatrixError, MatrixLimitError
 from shipyard.plan.planner import JobInstance, PlanError, RunPlan, expand_deferred, plan_workflow
+from shipyard.valueclass import replace
 from shipyard.workflow.graph import GraphError
 from shipyard.workflow.model import Job, Workflow
 from shipyard.workflow.tokens import (
@@ -116,9 +117,7 @@ def job(
 
 
 def _with_span(token: Token) -> Token:
-    return type(token)(
-        **{**{f: getattr(token, f) for f in token.__dataclass_fields__}, "span": SPAN}
-    )
+    return replace(token, span=SPAN)
 
 
 def workflow(*jobs: Job) -> Workflow:

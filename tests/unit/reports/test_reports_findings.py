@@ -8,7 +8,6 @@ import, an undefined name, a syntax error, a type error, a 71-branch function an
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from shipyard.reports.findings import (
     render_findings_text,
     render_quality_markdown,
 )
+from shipyard.valueclass import replace
 
 SAMPLES = Path(__file__).parent / "quality_samples"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from shipyard.scaffold.render import TEMPLATES, render_template, render_workflow
 from shipyard.scaffold.stamp import edit_state
 from shipyard.scaffold.values import TemplateValues, install_commands, shipyard_requirement
 from shipyard.settings import ProjectSettings
+from shipyard.valueclass import replace
 from shipyard.workflow.reader import parse_workflow
 
 SETTINGS = ProjectSettings(python_versions=("3.10", "3.11", "3.12", "3.13"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 
 import pytest
 
@@ -11,6 +10,7 @@ from shipyard.errors import UserError
 from shipyard.scaffold.project import ProjectFacts
 from shipyard.scaffold.settings_table import choose_settings, render_settings_table
 from shipyard.settings import ProjectSettings
+from shipyard.valueclass import replace
 
 if sys.version_info >= (3, 11):
     import tomllib

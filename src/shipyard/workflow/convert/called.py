@@ -10,8 +10,7 @@ The called workflow is converted too and attached to the job (``Job.called``).
 
 from __future__ import annotations
 
-import dataclasses
-
+from shipyard import valueclass
 from shipyard.diagnostics import Diagnostic
 from shipyard.workflow.convert.context import (
     ConvertContext,
@@ -56,7 +55,7 @@ def link_called_workflow(
         _check_call(ctx, job, ref, root)
     except TokenTypeError as err:
         ctx.error(err.token, err.message)
-    return dataclasses.replace(job, called=called), [*ctx.diagnostics, *called.diagnostics]
+    return valueclass.replace(job, called=called), [*ctx.diagnostics, *called.diagnostics]
 
 
 def _check_call(ctx: ConvertContext, job: Job, ref: StringToken, root: Token) -> None:

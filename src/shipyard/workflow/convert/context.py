@@ -11,10 +11,10 @@ Diagnostics keep the order in which they were found, which is the order GitHub r
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from shipyard.diagnostics import Diagnostic, Severity, Span
+from shipyard.valueclass import dataclass, field
 from shipyard.workflow.tokens import (
     BasicExpressionToken,
     BooleanToken,

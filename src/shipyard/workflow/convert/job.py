@@ -12,10 +12,10 @@ whole job ``env:`` may be an expression. Shipyard adds a warning for fractional 
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from functools import partial
 
+from shipyard import valueclass
+from shipyard.valueclass import dataclass
 from shipyard.workflow.convert.concurrency import check_concurrency
 from shipyard.workflow.convert.conditions import (
     JOB_IF_CONTEXTS,
@@ -162,7 +162,7 @@ def _build(
         span=key.span,
     )
     if uses is not None:
-        return dataclasses.replace(
+        return valueclass.replace(
             job,
             uses=uses.value,
             uses_span=uses.span,
@@ -170,7 +170,7 @@ def _build(
             secrets=_mapping(fields.get("secrets")),
             secrets_inherit=inherit,
         )
-    return dataclasses.replace(
+    return valueclass.replace(
         job,
         runs_on=fields.get("runs-on"),
         environment=fields.get("environment"),

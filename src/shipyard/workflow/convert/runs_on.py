@@ -8,8 +8,7 @@ service (the TypeScript misplaces a quote in the first one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from shipyard.valueclass import dataclass
 from shipyard.workflow.convert.context import ConvertContext, assert_string
 from shipyard.workflow.tokens import MappingToken, SequenceToken, StringToken, Token
 

@@ -13,10 +13,10 @@ a local ``./path`` or ``docker://image``; and a whole step ``env:`` may be an ex
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from functools import partial
 
+from shipyard import valueclass
 from shipyard.workflow.convert.background import (
     ParallelItem,
     check_parallel,
@@ -92,7 +92,7 @@ def _convert_steps(ctx: ConvertContext, token: Token) -> list[ParallelItem]:
     return result
 
 
-@dataclasses.dataclass(slots=True)
+@valueclass.dataclass(slots=True)
 class _Pending:
     """A converted step waiting for its id."""
 
