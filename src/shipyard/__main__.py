@@ -1,5 +1,5 @@
 """Entry point for ``python -m shipyard``."""
 
-from shipyard.cli.main import main
+from shipyard.cli.main import entry
 
-raise SystemExit(main())
+entry()

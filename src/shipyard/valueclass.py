@@ -11,8 +11,9 @@ This decorator gives the same classes for what Shipyard uses of it — ``frozen`
 ``hash``; ``__post_init__``; inheritance of fields from decorated bases; ``ClassVar``
 annotations skipped — and differs only in *when* the work happens:
 
-- ``__init__`` is compiled on a class's first instantiation, the way dataclasses writes it
-  (same signature, same ``TypeError`` messages, same speed afterwards);
+- ``__init__`` fills the fields generically for a class's first few instances, then is
+  compiled the way dataclasses writes it (same signature, same speed); a call with wrong
+  arguments always goes to the compiled one, so its ``TypeError`` is dataclasses' own;
 - ``__eq__``, ``__hash__`` and ``__repr__`` are shared functions over
   :func:`operator.attrgetter` tuples, no compiling at all;
 - frozen classes raise :class:`FrozenInstanceError` (an ``AttributeError``, as in
@@ -247,11 +248,62 @@ def _setstate_of(names: tuple[str, ...]) -> Callable[[object, list[Any]], None]:
     return __setstate__
 
 
+COMPILE_AFTER = 16  # instantiations of a class before its __init__ is compiled
+
+
 def _lazy_init(cls: type, specs: tuple[Field, ...], *, frozen: bool) -> Callable[..., None]:
-    def __init__(self: object, *args: Any, **kwargs: Any) -> None:
+    """An ``__init__`` that fills fields generically, then compiles the real one once used.
+
+    Most classes are built a handful of times in a process, where compiling their
+    ``__init__`` (about 60 µs each) would cost more than it saves; a class built
+    :data:`COMPILE_AFTER` times gets the compiled one. A call the generic path does not
+    accept (wrong arguments) goes straight to the compiled ``__init__``, so every error is
+    the one dataclasses gives.
+    """
+    params = [s for s in specs if s.init]
+    names = tuple(s.name for s in params)
+    known = frozenset(names)
+    fillers = tuple((s.name, s.default, s.default_factory) for s in params)
+    extras = tuple(
+        (s.name, s.default, s.default_factory)
+        for s in specs
+        if not s.init and (s.default is not MISSING or s.default_factory is not MISSING)
+    )
+    assign: Callable[[object, str, Any], None] = object.__setattr__ if frozen else setattr
+    post_init = getattr(cls, "__post_init__", None)
+    calls = 0
+
+    def compiled() -> Callable[..., None]:
         init = _compile_init(cls, specs, frozen=frozen)
         cls.__init__ = init  # type: ignore[misc]
-        init(self, *args, **kwargs)
+        return init
+
+    def __init__(self: object, *args: Any, **kwargs: Any) -> None:
+        nonlocal calls
+        calls += 1
+        given = len(args)
+        if calls >= COMPILE_AFTER or given > len(names) or not known.issuperset(kwargs):
+            compiled()(self, *args, **kwargs)
+            return
+        for name, value in zip(names, args, strict=False):  # len(args) <= len(names)
+            if name in kwargs:
+                compiled()(self, *args, **kwargs)  # "got multiple values for argument"
+                return
+            assign(self, name, value)
+        for name, default, factory in fillers[given:]:
+            if name in kwargs:
+                assign(self, name, kwargs[name])
+            elif default is not MISSING:
+                assign(self, name, default)
+            elif factory is not MISSING:
+                assign(self, name, factory())
+            else:
+                compiled()(self, *args, **kwargs)  # "missing ... required argument"
+                return
+        for name, default, factory in extras:
+            assign(self, name, factory() if default is MISSING else default)
+        if post_init is not None:
+            post_init(self)
 
     __init__.__qualname__ = f"{cls.__qualname__}.__init__"
     return __init__

@@ -64,6 +64,8 @@ def test_bad_calls_raise_what_dataclasses_raises(impl: Any) -> None:
         TypeError, match=r"__init__\(\) missing 1 required positional argument: 'x'"
     ):
         point_class()
+    with pytest.raises(TypeError, match="got multiple values for argument 'x'"):
+        point_class(1, x=2)
     with pytest.raises(TypeError, match=r"__init__\(\) got an unexpected keyword argument 'z'"):
         point_class(1, z=2)
     with pytest.raises(TypeError, match=r"takes from 2 to 5 positional arguments but 6 were given"):
@@ -207,3 +209,20 @@ def _published(cls: Any, name: str) -> Any:
     globals()[name] = cls
     cls.__qualname__ = name
     return cls
+
+
+def test_many_instances_match_before_and_after_init_is_compiled(impl: Any) -> None:
+    point_class = _point(impl, frozen=True, slots=True)
+    made = [
+        (
+            point_class(i),
+            point_class(i, y=i),
+            point_class(x=i, tags=["t"]),
+            point_class(i, 1, [], "n"),
+        )
+        for i in range(3 * valueclass.COMPILE_AFTER)
+    ]
+    for i, (a, b, c, d) in enumerate(made):
+        assert (a.x, a.y, a.tags, b.y, c.tags, d.note) == (i, 0, [], i, ["t"], "n")
+    with pytest.raises(TypeError, match="got multiple values for argument 'x'"):
+        point_class(1, x=2)
