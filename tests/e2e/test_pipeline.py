@@ -3,9 +3,9 @@
 The sample project (`sample_project/`, package `calc`) is made into a repository and
 initialised once (module fixture); each case copies that repository, makes one change on a
 branch, and runs a real `python -m shipyard run --event pull_request --base main` process
-narrowed to the workflows and jobs whose gates the case is about (a whole pull-request run
-takes about 95 s on a 2-core machine; the full run is `test_full_pull_request_run`, only with
-`SHIPYARD_SLOW=1`). The cases run in parallel threads, each with its own `SHIPYARD_HOME`.
+narrowed to the workflows and jobs whose gates the case is about (the full run is
+`test_full_pull_request_run`, only with `SHIPYARD_SLOW=1`; about 20 s on a 2-core machine).
+The cases run in parallel threads, each with its own `SHIPYARD_HOME`.
 
 "Exactly that gate" is checked on the report's `gates` list: the gate fails and no other gate
 evaluated fails. Where a change could plausibly trip a second gate, the case runs that gate's
@@ -31,13 +31,13 @@ from pathlib import Path
 
 import pytest
 
-# Every job of the pipeline pip-installs the sample project from the package index: about
-# 85 s on 2 cores and downloads from PyPI. Until environments are cached between jobs,
-# these run on request only (the suite stays fast and needs no network).
+# Every job of the pipeline installs its packages with uv from PyPI (and each case's empty
+# SHIPYARD_HOME installs uv itself): they run on request only, so that the default suite
+# needs no network.
 pytestmark = pytest.mark.skipif(
     not os.environ.get("SHIPYARD_PIPELINE"),
-    reason="the pipeline end-to-end tests install packages from PyPI in every job "
-    "(~85 s); set SHIPYARD_PIPELINE=1 to run them",
+    reason="the pipeline end-to-end tests install packages from PyPI in every job; "
+    "set SHIPYARD_PIPELINE=1 to run them",
 )
 
 SAMPLE = Path(__file__).parent / "sample_project"
@@ -390,7 +390,7 @@ def test_undefined_name_fails_exactly_the_quality_gate(
 
 @pytest.mark.skipif(
     not os.environ.get("SHIPYARD_SLOW"),
-    reason="the whole pull-request pipeline takes about 95 s on 2 cores; set SHIPYARD_SLOW=1",
+    reason="the whole pull-request pipeline takes about 20 s on 2 cores; set SHIPYARD_SLOW=1",
 )
 def test_full_pull_request_run(initialised: Path, vulndb: Path, tmp_path: Path) -> None:
     repo = tmp_path / "repo"

@@ -40,4 +40,3 @@ def test_atexit_handlers_still_run(tmp_path: Path) -> None:
         tmp_path,
     )
     assert (done.returncode, done.stdout) == (0, "true\nat exit\n")
-

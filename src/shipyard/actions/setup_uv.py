@@ -3,11 +3,14 @@
 Owns the action's main step. The version asked for is ``version``, else the one
 ``version-file`` names, else ``required-version`` of ``uv.toml`` or ``pyproject.toml``
 (``[tool.uv]``) in ``working-directory``, else ``latest``. It is looked for among the
-``uv`` on the step's ``PATH`` and those installed in the tool cache
+``uv`` on the step's ``PATH``, the one beside the interpreter running Shipyard (as a
+``pip install shipyard-ci uv`` leaves it) and those installed in the tool cache
 (``<tool_cache>/uv/<version>/bin/uv``); when none fits, it is installed there with
 ``<python> -m pip install --target`` from PyPI (``python`` is the interpreter running
 Shipyard), in a temporary folder renamed into place, so parallel jobs never see half an
-install and later runs find it at once. Then, as the real action: ``UV_TOOL_BIN_DIR`` /
+install and later runs find it at once. One install runs at a time (a lock file in the
+tool cache): the parallel jobs of a first run wait for it, then find it, instead of each
+downloading uv. Then, as the real action: ``UV_TOOL_BIN_DIR`` /
 the user's local ``bin`` on ``PATH``, ``UV_TOOL_DIR``, ``UV_PYTHON`` from
 ``python-version``, ``activate-environment`` (``uv venv``, ``VIRTUAL_ENV``, its ``bin``
 first on ``PATH``), ``UV_NO_MODIFY_PATH`` honoured; outputs ``uv-version``, ``uv-path``,
@@ -23,13 +26,14 @@ Pythons the developer already has.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from shipyard.actions.base import ActionFailed, StepServices
@@ -114,14 +118,23 @@ class SetupUv:
         spec = None if wanted == "latest" else parse_range(wanted)
         if wanted != "latest" and spec is None:
             raise ActionFailed(f"Invalid uv version: {wanted}")
-        found = _installed(services)
-        fitting = [(v, p) for v, p in found if spec is None or spec.satisfied_by(v)]
-        if fitting:
-            version, path = max(fitting, key=lambda pair: pair[0])
-            services.log(f"Found uv in tool-cache for {version}")
-            return path, str(version)
-        requirement = "uv" if spec is None else "uv" + _pip_specifier(wanted, spec)
-        return self._install(services, requirement)
+        beside = Path(self._python).parent / "uv"
+        fitting = self._fitting(services, spec, beside)
+        if not fitting:
+            with _install_lock(services.tool_cache):
+                fitting = self._fitting(services, spec, beside)  # a parallel job's install
+                if not fitting:
+                    requirement = "uv" if spec is None else "uv" + _pip_specifier(wanted, spec)
+                    return self._install(services, requirement)
+        version, path = max(fitting, key=lambda pair: pair[0])
+        services.log(f"Found uv in tool-cache for {version}")
+        return path, str(version)
+
+    def _fitting(
+        self, services: StepServices, spec: Range | None, beside: Path
+    ) -> list[tuple[Version, Path]]:
+        found = _installed(services, beside)
+        return [(v, p) for v, p in found if spec is None or spec.satisfied_by(v)]
 
     def _install(self, services: StepServices, requirement: str) -> tuple[Path, str]:
         root = services.tool_cache / "uv"
@@ -233,10 +246,24 @@ def _uv_version(path: Path) -> Version | None:
     return _VERSIONS[key]
 
 
-def _installed(services: StepServices) -> list[tuple[Version, Path]]:
+@contextlib.contextmanager
+def _install_lock(tool_cache: Path) -> Iterator[None]:
+    """Held while uv is looked for again and installed: one install across jobs and runs."""
+    tool_cache.mkdir(parents=True, exist_ok=True)
+    with (tool_cache / ".uv-install.lock").open("a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _installed(services: StepServices, beside: Path) -> list[tuple[Version, Path]]:
     found: list[tuple[Version, Path]] = []
     on_path = shutil.which("uv", path=services.env.get("PATH"))
     candidates = [Path(on_path)] if on_path else []
+    if beside.is_file() and os.access(beside, os.X_OK):
+        candidates.append(beside)
     root = services.tool_cache / "uv"
     if root.is_dir():
         candidates += [

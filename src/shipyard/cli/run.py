@@ -148,6 +148,21 @@ def run(args: argparse.Namespace) -> int:
         gc.enable()
 
 
+def _previous_durations(store: Any, repo: str, run_id: int) -> dict[tuple[str, str], float]:
+    """(workflow path, job id) -> its longest instance's seconds in the repo's last run."""
+    earlier = [r for r in store.list_runs(repo, limit=2) if r.id != run_id]
+    if not earlier:
+        return {}
+    detail = store.get_run(earlier[0].id)
+    paths = {w.id: w.path for w in detail.workflows}
+    durations: dict[tuple[str, str], float] = {}
+    for job in detail.jobs:
+        if job.duration is not None and job.workflow_id in paths:
+            key = (paths[job.workflow_id], job.job_id)
+            durations[key] = max(durations.get(key, 0.0), job.duration)
+    return durations
+
+
 def _execute(args: argparse.Namespace, loaded: Any) -> int:
     from shipyard.backends.host import HostBackend
     from shipyard.cli.runview import make_view, render_summary
@@ -214,6 +229,10 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         observer,
         max_jobs=max(1, args.jobs),
         selection=Selection(tuple(args.job), parse_pairs(args.matrix, "--matrix")),
+        # only an order among several jobs needs them: a one-job run skips the query
+        durations=_previous_durations(store, str(repo.resolve()), run_id)
+        if sum(len(w.workflow.jobs) for w in workflows) > 1
+        else None,
     )
     previous = signal.getsignal(signal.SIGINT)
     interrupts = {"count": 0}

@@ -101,8 +101,12 @@ class RunEngine:
         max_jobs: int,
         selection: Selection = Selection(),
         key_prefix: str = "",
+        durations: Mapping[tuple[str, str], float] | None = None,
     ) -> None:
         self.settings = settings
+        # (workflow path, job id) -> seconds it took last time: the scheduler starts the
+        # jobs heading the longest chains first
+        self.durations = dict(durations or {})
         self.workflows = list(workflows)
         self.observer = observer
         self.max_jobs = max_jobs
@@ -122,6 +126,8 @@ class RunEngine:
     def nodes(self) -> list[Node]:
         """One scheduler node per selected job."""
         nodes: list[Node] = []
+        known = self.durations.values()
+        usual = sum(known) / len(known) if known else 1.0
         for run in self.workflows:
             jobs = _select(run.workflow, self.selection.jobs)
             for job in jobs:
@@ -133,6 +139,7 @@ class RunEngine:
                         ),
                         workflow_group=run.concurrency_group,
                         payload=(run, job),
+                        weight=self.durations.get((run.workflow.path, job.id), usual),
                     )
                 )
         return nodes

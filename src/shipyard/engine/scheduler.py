@@ -8,6 +8,11 @@ groups, and cancellation. What a job *is* stays outside, behind two callbacks:
   done, whether it runs (its ``if``) and as which instances (its matrix);
 - ``run(instance, cancel) -> InstanceResult`` runs one instance in a worker thread.
 
+When more jobs are ready than may run, those heading the longest chain of jobs waiting
+on them start first — critical path first, each job weighing its expected seconds
+(``Node.weight``, e.g. its time in the previous run), file order breaking ties —, so
+that neither a long chain of ``needs`` nor one long job is left for the end.
+
 A job's result aggregates its instances the way GitHub reports ``needs.<id>.result``:
 ``failure`` if any failed, else ``cancelled`` if any was cancelled, else ``success``
 (``skipped`` when the job did not run at all).
@@ -31,6 +36,7 @@ class Node:
     needs: tuple[str, ...] = ()
     workflow_group: str | None = None  # the workflow's concurrency group, if any
     payload: object = field(default=None, compare=False, repr=False)
+    weight: float = 1.0  # expected seconds, for the launch order only
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,7 @@ class Scheduler:
     ) -> None:
         self._states = {n.key: _JobState(n) for n in nodes}
         self._order = [n.key for n in nodes]
+        self._launch_order = _critical_path_first(nodes)
         self._prepare = prepare
         self._run = run
         self._max_jobs = max(1, max_jobs)
@@ -217,7 +224,7 @@ class Scheduler:
 
     def _launch(self) -> bool:
         launched = False
-        for key in self._order:
+        for key in self._launch_order:
             state = self._states[key]
             while state.waiting and self._running_total < self._max_jobs:
                 prep = state.prep
@@ -295,6 +302,26 @@ class Scheduler:
                 token.cancel("the run was cancelled")
             if state.waiting:
                 self._cancel_waiting(state, "the run was cancelled")
+
+
+def _critical_path_first(nodes: Sequence[Node]) -> list[str]:
+    """Node keys by the weight of the heaviest chain each heads (itself and dependents)."""
+    dependents: dict[str, list[str]] = {n.key: [] for n in nodes}
+    weights = {n.key: n.weight for n in nodes}
+    for node in nodes:
+        for need in node.needs:
+            if need in dependents:
+                dependents[need].append(node.key)
+    height: dict[str, float] = {}
+
+    def measure(key: str) -> float:
+        if key not in height:
+            height[key] = 0.0  # a cycle (never valid) ends here instead of recursing forever
+            height[key] = weights[key] + max((measure(d) for d in dependents[key]), default=0.0)
+        return height[key]
+
+    order = [n.key for n in nodes]
+    return sorted(order, key=lambda key: -measure(key))
 
 
 def _workflow_of(key: str) -> str:

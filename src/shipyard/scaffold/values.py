@@ -2,9 +2,16 @@
 
 Owns :func:`template_values`: the one-line values (the Python matrix, the pytest and
 coverage commands, the coverage minimum, the code to scan, the Shipyard requirement), the
-blocks (setup-python's pip cache, the uv setup step, the install commands for pip, uv or
-Poetry, the step that installs Shipyard, the build and version scripts, the deploy-target
-check) and the flags of the templates' conditions.
+blocks (the uv setup step, the install commands for pip-style, uv and Poetry projects —
+with the project, or its dependencies only —, the step that installs Shipyard, the build
+and version scripts, the deploy-target check) and the flags of the templates' conditions.
+
+Installs go through ``uv pip install`` (``astral-sh/setup-uv`` in each job that installs):
+from a warm cache it installs in milliseconds where pip takes seconds, on GitHub as under
+``shipyard run``. ``UV_PYTHON`` names the interpreter ``python`` runs (setup-python's;
+under ``shipyard run``, its job-private environment), because ``uv pip install --system``
+would skip a virtual environment and ``uv pip install`` alone wants one. Jobs that only read the
+code (lint, security, benchmarks) install the dependencies without building the project.
 
 The "Install Shipyard" step is how one file serves both places: ``shipyard run`` sets
 ``SHIPYARD=true`` in every step's environment and puts itself on ``PATH``, so the step
@@ -28,6 +35,10 @@ TOOL_PACKAGES = {
     "ruff": "ruff", "black": "black", "isort": "isort", "flake8": "flake8",
     "pylint": "pylint", "mypy": "mypy", "radon": "radon", "bandit": "bandit",
 }  # fmt: skip
+
+SETUP_UV = """\
+- name: Set up uv
+  uses: astral-sh/setup-uv@v5"""
 
 INSTALL_SHIPYARD = """\
 - name: Install Shipyard
@@ -99,32 +110,52 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
 
 
-def install_commands(facts: ProjectFacts) -> list[str]:
-    """The commands that install the project and its test dependencies (bash)."""
-    lines = [f"python -m pip install -r {name}" for name in facts.requirement_files]
+# sys.executable, not `command -v python`: a native path on Windows runners too
+UV_TARGET = "export UV_PYTHON=\"$(python -c 'import sys; print(sys.executable)')\""
+
+
+def install_commands(facts: ProjectFacts, *, project: bool = True) -> list[str]:
+    """The bash commands that install the dependencies, and the project unless ``project``
+    is false (jobs that only read the code); ``UV_PYTHON`` stays set for the step's
+    further ``uv pip install`` lines."""
+    sources = [f"-r {name}" for name in facts.requirement_files]
+    lines = [UV_TARGET]
+    extras = "".join(f" --extra {extra}" for extra in facts.extras)
     if facts.manager == "uv":
-        lines += [
-            'uv export --frozen --all-extras --no-hashes -o "$RUNNER_TEMP/uv-requirements.txt"',
-            'python -m pip install -r "$RUNNER_TEMP/uv-requirements.txt"',
-        ]
+        emit = "" if project else " --no-emit-project"
+        lines.append(
+            f"uv export --frozen --all-extras --no-hashes{emit}"
+            ' -o "$RUNNER_TEMP/uv-requirements.txt"'
+        )
+        sources.append('-r "$RUNNER_TEMP/uv-requirements.txt"')
     elif facts.manager == "poetry":
-        lines += [
-            "python -m pip install poetry",
-            "export POETRY_VIRTUALENVS_CREATE=false",
-            "python -m poetry install --all-extras --no-interaction",
-        ]
+        sources.append("poetry")
+    elif facts.buildable and project:
+        chosen = f"[{','.join(facts.extras)}]" if facts.extras else ""
+        sources.append(f'-e ".{chosen}"')
     elif facts.buildable:
-        extras = f"[{','.join(facts.extras)}]" if facts.extras else ""
-        lines.append(f'python -m pip install -e ".{extras}"')
+        sources.append(f"-r pyproject.toml{extras}")
+    if sources:
+        lines.append("uv pip install " + " ".join(sources))
+    if facts.manager == "poetry":
+        root = "" if project else " --no-root"
+        lines += [
+            "export POETRY_VIRTUALENVS_CREATE=false",
+            f"python -m poetry install --all-extras --no-interaction{root}",
+        ]
     if not facts.buildable and facts.layout == "src":
         lines.append('echo "PYTHONPATH=$PWD/src" >> "$GITHUB_ENV"')
+    if len(lines) == 1:
+        lines.append('echo "no dependency file to install"')
     return lines
 
 
-def _pip_cache(facts: ProjectFacts) -> list[str]:
-    if not facts.dependency_files:
-        return []
-    return ["cache: pip", "cache-dependency-path: |", *(f"  {f}" for f in facts.dependency_files)]
+def _import_check(facts: ProjectFacts) -> str:
+    """CI's import check, after the dependencies only: the package from the checkout."""
+    if facts.source == ".":
+        return "python -m pip check"
+    prefix = "PYTHONPATH=src " if facts.layout == "src" else ""
+    return f'{prefix}python -c "import {facts.package}"'
 
 
 def _pytest(facts: ProjectFacts) -> str:
@@ -140,7 +171,6 @@ def template_values(facts: ProjectFacts, settings: ProjectSettings) -> TemplateV
     src_top = facts.source.split("/")[0] if facts.layout == "src" else facts.source
     compile_paths = " ".join(p for p in (src_top, facts.tests) if p)
     bench = "pytest pytest-benchmark" if facts.uses_pytest_benchmark else "pytest"
-    setup_uv = ["- name: Set up uv", "  uses: astral-sh/setup-uv@v5"]
     inline = {
         "python_matrix": json.dumps(list(settings.python_versions)),
         "default_python": json.dumps(default_python),
@@ -156,16 +186,15 @@ def template_values(facts: ProjectFacts, settings: ProjectSettings) -> TemplateV
         "bench_packages": bench,
         "quality_tools": ", ".join(tools),
         "quality_packages": " ".join(dict.fromkeys(TOOL_PACKAGES[t] for t in tools)),
-        "import_check": f'python -c "import {facts.package}"'
-        if facts.source != "."
-        else "python -m pip check",
+        "import_check": _import_check(facts),
         "deploy_targets": json.dumps(" ".join(settings.deploy_targets)),
         "release_files": " dist/*" if facts.buildable else "",
     }
     blocks = {
-        "pip_cache": _pip_cache(facts),
-        "setup_uv": setup_uv if facts.manager == "uv" else [],
-        "install": install_commands(facts) or ['echo "no dependency file to install"'],
+        "setup_uv": SETUP_UV.splitlines(),
+        "install": install_commands(facts),
+        "install_deps": install_commands(facts, project=False),
+        "uv_target": [UV_TARGET],
         "install_shipyard": INSTALL_SHIPYARD.format(
             requirement=shipyard_requirement()
         ).splitlines(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,36 @@ def test_cache_markers(root: Path) -> None:
     off = job(root, "c")
     run(root, off, **{"enable-cache": "false"})
     assert "cache-key" not in off.outputs
+
+
+def test_parallel_first_jobs_install_uv_once(root: Path) -> None:
+    slow = executable(
+        root / "slow-python", f'#!/bin/sh\nsleep 0.3\nexec "{root}/pip-python" "$@"\n'
+    )
+    jobs = [job(root, name, uv_on_path=False) for name in ("a", "b", "c")]
+    errors: list[BaseException] = []
+
+    def one(services: FakeServices) -> None:
+        try:
+            SetupUv(python=str(slow)).main(services, {"version": "0.7.0"})
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=one, args=(services,)) for services in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(len(services.commands) for services in jobs) == [0, 0, 1]
+    installed = str(root / "toolcache" / "uv" / "0.7.0" / "bin" / "uv")
+    assert {services.outputs["uv-path"] for services in jobs} == {installed}
+
+
+def test_a_uv_beside_shipyards_interpreter_is_used(root: Path) -> None:
+    python = executable(root / "env" / "bin" / "python", "#!/bin/sh\nexit 1\n")
+    executable(python.parent / "uv", FAKE_UV.format(version="0.8.2", root=root))
+    services = job(root, "a", uv_on_path=False)
+    SetupUv(python=str(python)).main(services, {})
+    assert services.outputs["uv-path"] == str(python.parent / "uv")
+    assert services.outputs["uv-version"] == "0.8.2" and services.commands == []

@@ -210,3 +210,31 @@ def test_a_crashing_job_runner_fails_the_job_instead_of_hanging() -> None:
 
     results = Scheduler([Node("w:a")], simple_prepare(), run, max_jobs=1).run()
     assert results["w:a"].result == "failure"
+
+
+def test_jobs_with_the_longest_chain_of_dependents_start_first() -> None:
+    nodes = [
+        Node("lint"),
+        Node("tests"),
+        Node("summary", needs=("tests",)),
+        Node("validate"),
+        Node("build", needs=("validate",)),
+        Node("report", needs=("build",)),
+    ]
+    script = Script()
+    Scheduler(nodes, simple_prepare(), script.run, max_jobs=1).run()
+    starts = [entry[6:-2] for entry in script.log if entry.startswith("start ")]
+    assert starts == ["validate", "tests", "build", "lint", "summary", "report"]
+
+
+def test_expected_durations_put_a_long_job_before_a_short_chain() -> None:
+    nodes = [
+        Node("tests", weight=2.0),
+        Node("summary", needs=("tests",), weight=0.5),
+        Node("benchmark", weight=9.0),
+        Node("lint", weight=1.0),
+    ]
+    script = Script()
+    Scheduler(nodes, simple_prepare(), script.run, max_jobs=1).run()
+    starts = [entry[6:-2] for entry in script.log if entry.startswith("start ")]
+    assert starts == ["benchmark", "tests", "lint", "summary"]

@@ -11,7 +11,12 @@ from shipyard.errors import InternalError
 from shipyard.scaffold.project import ProjectFacts, detect_project
 from shipyard.scaffold.render import TEMPLATES, render_template, render_workflows
 from shipyard.scaffold.stamp import edit_state
-from shipyard.scaffold.values import TemplateValues, install_commands, shipyard_requirement
+from shipyard.scaffold.values import (
+    UV_TARGET,
+    TemplateValues,
+    install_commands,
+    shipyard_requirement,
+)
 from shipyard.settings import ProjectSettings
 from shipyard.valueclass import replace
 from shipyard.workflow.reader import parse_workflow
@@ -184,7 +189,7 @@ def test_choices_reach_the_workflows(sample_facts: ProjectFacts) -> None:
     assert "--min 92.5 " in _runs(coverage, "coverage")
     assert _steps(coverage, "coverage")[1]["with"]["python-version"] == "3.12"
     quality = _runs(_load(rendered[".github/workflows/4-code-quality.yml"]), "lint")
-    assert "python -m pip install ruff mypy pylint" in quality
+    assert "uv pip install ruff mypy pylint" in quality
     performance = _load(rendered[".github/workflows/3-performance.yml"])
     assert [s["name"] for s in _steps(performance, "benchmark")] == ["No benchmarks"]
     deploy = _load(rendered[".github/workflows/6-deploy.yml"])
@@ -192,22 +197,78 @@ def test_choices_reach_the_workflows(sample_facts: ProjectFacts) -> None:
 
 
 def test_install_commands_per_manager(sample_facts: ProjectFacts) -> None:
+    target = UV_TARGET
     assert install_commands(sample_facts) == [
-        "python -m pip install -r requirements.txt",
-        'python -m pip install -e ".[dev]"',
+        target,
+        'uv pip install -r requirements.txt -e ".[dev]"',
     ]
-    assert install_commands(replace(sample_facts, manager="uv", requirement_files=())) == [
+    assert install_commands(sample_facts, project=False) == [
+        target,
+        "uv pip install -r requirements.txt -r pyproject.toml --extra dev",
+    ]
+    uv = replace(sample_facts, manager="uv", requirement_files=())
+    assert install_commands(uv) == [
+        target,
         'uv export --frozen --all-extras --no-hashes -o "$RUNNER_TEMP/uv-requirements.txt"',
-        'python -m pip install -r "$RUNNER_TEMP/uv-requirements.txt"',
+        'uv pip install -r "$RUNNER_TEMP/uv-requirements.txt"',
     ]
-    assert install_commands(replace(sample_facts, manager="poetry", requirement_files=())) == [
-        "python -m pip install poetry",
+    assert install_commands(uv, project=False)[1] == (
+        "uv export --frozen --all-extras --no-hashes --no-emit-project"
+        ' -o "$RUNNER_TEMP/uv-requirements.txt"'
+    )
+    poetry = replace(sample_facts, manager="poetry", requirement_files=())
+    assert install_commands(poetry) == [
+        target,
+        "uv pip install poetry",
         "export POETRY_VIRTUALENVS_CREATE=false",
         "python -m poetry install --all-extras --no-interaction",
     ]
+    assert install_commands(poetry, project=False)[-1] == (
+        "python -m poetry install --all-extras --no-interaction --no-root"
+    )
     assert install_commands(replace(sample_facts, buildable=False, requirement_files=())) == [
-        'echo "PYTHONPATH=$PWD/src" >> "$GITHUB_ENV"'
+        target,
+        'echo "PYTHONPATH=$PWD/src" >> "$GITHUB_ENV"',
     ]
+    bare = replace(sample_facts, buildable=False, layout="flat", requirement_files=())
+    assert install_commands(bare) == [target, 'echo "no dependency file to install"']
+
+
+def test_installs_go_through_uv(sample_facts: ProjectFacts) -> None:
+    rendered = render_workflows(sample_facts, SETTINGS)
+    for path, text in rendered.items():
+        workflow = _load(text)
+        for job_id, job in workflow["jobs"].items():
+            steps = job.get("steps", [])
+            runs = "\n".join(s.get("run", "") for s in steps)
+            uv_steps = [s for s in steps if s.get("uses", "").startswith("astral-sh/setup-uv@")]
+            assert ("uv pip install" in runs) == bool(uv_steps), (path, job_id)
+            assert "cache: pip" not in text, path  # setup-python's pip cache: pip is not used
+    tests = _runs(_load(rendered[".github/workflows/1-tests.yml"]), "test")
+    assert 'uv pip install -r requirements.txt -e ".[dev]"\nuv pip install pytest' in tests
+    security = _load(rendered[".github/workflows/5-security.yml"])
+    for job in ("security-scan", "dependency-review", "codeql"):  # they only read the code
+        assert "-r pyproject.toml --extra dev" in _runs(security, job), job
+        assert '-e "' not in _runs(security, job), job
+    codeql_uv = next(s for s in _steps(security, "codeql") if "setup-uv" in s.get("uses", ""))
+    assert codeql_uv["if"] == "env.SHIPYARD_LOCAL == 'true'"  # GitHub runs CodeQL instead
+
+
+def test_ci_tests_once_and_checks_imports_from_the_checkout(sample_facts: ProjectFacts) -> None:
+    ci = _load(
+        render_workflows(sample_facts, SETTINGS)[".github/workflows/continuous-integration.yml"]
+    )
+    assert "strategy" not in ci["jobs"]["test"]  # the matrix is 1-tests.yml's
+    assert _steps(ci, "test")[1]["with"]["python-version"] == "3.13"
+    validate = _runs(ci, "validate")
+    assert "uv pip install -r requirements.txt -r pyproject.toml --extra dev" in validate
+    assert 'PYTHONPATH=src python -c "import calc"' in validate
+    flat = replace(sample_facts, layout="flat", source="calc")
+    flat_ci = _load(
+        render_workflows(flat, SETTINGS)[".github/workflows/continuous-integration.yml"]
+    )
+    assert 'python -c "import calc"' in _runs(flat_ci, "validate")
+    assert "PYTHONPATH=src" not in _runs(flat_ci, "validate")
 
 
 PROJECTS = {
