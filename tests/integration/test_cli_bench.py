@@ -201,6 +201,7 @@ def test_bad_command_lines(tmp_path: Path) -> None:
     importlib.util.find_spec("pytest_benchmark") is None, reason="pytest-benchmark is not installed"
 )
 def test_pytest_benchmark_suites_are_compared(tmp_path: Path) -> None:
+    _skip_unless_pytest_benchmark_runs(tmp_path / "probe")
     root, _ = make_project(tmp_path)
     (root / "tests").mkdir()
     test = (
@@ -220,3 +221,19 @@ def test_pytest_benchmark_suites_are_compared(tmp_path: Path) -> None:
         "tests/test_perf.py::test_work": "regression",
     }
     assert proc.returncode == 1
+
+
+def _skip_unless_pytest_benchmark_runs(folder: Path) -> None:
+    """An installed pytest-benchmark may not work with the installed pytest: find out."""
+    folder.mkdir()
+    (folder / "test_probe.py").write_text("def test_probe(benchmark):\n    benchmark(sum, ())\n")
+    probe = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_probe.py"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if probe.returncode != 0:
+        last = (probe.stdout.strip().splitlines() or ["?"])[-1]
+        pytest.skip(f"pytest-benchmark does not run with this pytest: {last}")

@@ -177,6 +177,55 @@ def test_clean_project_passes_and_a_zip_database_works_from_the_environment(
     assert f"(from env {sys.executable})" in env_scan.stdout
 
 
+PIP_ADVISORY = """\
+id: DEMO-2099-2
+summary: A made-up advisory for every pip release
+affected:
+- package: {name: pip, ecosystem: PyPI}
+  ranges:
+  - type: ECOSYSTEM
+    events: [{introduced: '0'}]
+"""
+
+
+def test_without_pins_the_declared_dependencies_are_scanned_as_installed(tmp_path: Path) -> None:
+    root = project(tmp_path, CLEAN)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "1"\ndependencies = ["pytest>=8", "absent-pkg"]\n',
+        encoding="utf-8",
+    )
+    db = vulndb(tmp_path)
+    (db / "vulns" / "pip").mkdir()
+    (db / "vulns" / "pip" / "DEMO-2099-2.yaml").write_text(PIP_ADVISORY, encoding="utf-8")
+    done = shipyard(root, "--db", str(db), "--json", "s.json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"(from declared {sys.executable})" in done.stdout
+    assert "DEMO-2099-1  pytest " in done.stdout  # declared: checked at its installed version
+    data = json.loads((root / "s.json").read_text(encoding="utf-8"))
+    checked = {d["name"]: d["source"] for d in data["dependencies"]["checked"]}
+    assert checked["pytest"] == checked["pluggy"] == "pyproject.toml"  # pluggy: via pytest
+    assert "pip" not in checked  # installed here, but not the project's
+    assert "DEMO-2099-2" not in done.stdout
+    assert data["dependencies"]["unpinned"] == ["absent-pkg"]
+
+
+def test_a_configured_database_absent_from_this_machine_is_skipped_and_said(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path, CLEAN, "requests==2.19.0\n")
+    missing = tmp_path / "nowhere" / "pypa"
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as table:
+        table.write(f'[tool.shipyard]\nsecurity-db = "{missing.as_posix()}"\n')
+    done = shipyard(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    note = f"[tool.shipyard] security-db {missing} is not on this machine"
+    assert f"  osv database   skipped  {note}" in done.stdout
+    assert done.stdout.splitlines()[-1] == (
+        "security gate passed: no high or critical finding (0 findings, 1 dependency checked);"
+        f" skipped: osv database ({note}), safety (set SAFETY_API_KEY to run Safety)"
+    )
+
+
 def test_without_a_database_the_dependency_scan_is_skipped_and_said(tmp_path: Path) -> None:
     done = shipyard(project(tmp_path, CLEAN, "requests==2.19.0\n"))
     assert done.returncode == 0, done.stdout + done.stderr

@@ -79,3 +79,15 @@ def test_every_module_has_a_docstring() -> None:
         if p.stat().st_size and ast.get_docstring(ast.parse(p.read_text(encoding="utf-8"))) is None
     ]
     assert missing == []
+
+
+def test_value_types_come_from_valueclass() -> None:
+    """The stdlib decorator generates code at import: every run would pay for it again."""
+    offenders = [
+        f"{p.relative_to(SRC)}:{line}"
+        for p in _modules()
+        if p.name != "valueclass.py"
+        for name, line in _imports(p)
+        if name == "dataclasses"
+    ]
+    assert offenders == [], "use `from shipyard.valueclass import dataclass` (see its docstring)"

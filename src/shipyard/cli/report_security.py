@@ -5,13 +5,17 @@ What it runs:
 - **code analysis** — what GitHub's ``codeql`` job does there, Shipyard does offline with
   Bandit and ruff's ``S`` rules on the PATHs (default: the project); the report names the
   analysis that ran (``Shipyard offline code analysis: bandit, ruff S rules``);
-- **dependency scan** — the project's pinned dependencies (``--from files``: requirement,
-  pyproject and lock files; ``--from env``: the packages installed for ``--python``;
-  ``auto``, the default: the files when they pin anything, else the environment) checked
-  against an OSV database: ``--db`` (a folder such as the PyPA advisory database, or an
-  OSV zip), else ``$SHIPYARD_VULNDB``, else ``[tool.shipyard] security-db``; and against
-  the OSV service with ``--online`` when it is reachable. Without either the scan is
-  skipped and the report says so;
+- **dependency scan** — the project's dependencies at known versions (``--from files``:
+  the pins of its requirement, pyproject and lock files; ``--from declared``: what the
+  requirements those files declare install for ``--python``, transitively, at the
+  installed versions — not the rest of that environment, such as pip, the base
+  interpreter's own setuptools or the scanners; ``--from env``: every package installed
+  for ``--python``; ``auto``, the default: the files when they pin anything, else
+  ``declared`` when they declare anything, else ``env``) checked against an OSV
+  database: ``--db`` (a folder such as the PyPA advisory database, or an OSV zip), else
+  ``$SHIPYARD_VULNDB``, else ``[tool.shipyard] security-db``; and against the OSV service
+  with ``--online`` when it is reachable. Without either the scan is skipped and the
+  report says so (so is a ``security-db`` path that this machine lacks);
 - **dependency review** (``--base REF``) — what the working tree's dependency files add or
   change against REF, with the advisories the change brings;
 - **Safety** — only when ``$SAFETY_API_KEY`` is set (else listed as ``not configured``).
@@ -79,12 +83,14 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
     parser.add_argument(
         "--from",
         dest="source",
-        choices=("auto", "files", "env"),
+        choices=("auto", "files", "declared", "env"),
         default="auto",
         help="where the dependency versions come from (default: auto)",
     )
     parser.add_argument(
-        "--python", metavar="PATH", help="the interpreter for --from env (default: this one)"
+        "--python",
+        metavar="PATH",
+        help="the interpreter for --from declared and env (default: this one)",
     )
 
 
@@ -118,12 +124,14 @@ def _scan(args: argparse.Namespace, root: Path) -> Any:
     files = dependencies.load_file_dependencies(root)
     chosen = args.source
     if chosen == "auto":
-        chosen = "files" if files.pinned else "env"
-    deps = (
-        files
-        if chosen == "files"
-        else dependencies.load_environment_dependencies(args.python or sys.executable)
-    )
+        chosen = "files" if files.pinned else "declared" if files.declared else "env"
+    python = args.python or sys.executable
+    if chosen == "files":
+        deps = files
+    elif chosen == "declared":
+        deps = dependencies.load_declared_dependencies(python, files)
+    else:
+        deps = dependencies.load_environment_dependencies(python)
     checked = unique_dependencies(deps.pinned)
     review = None
     if args.base:
@@ -131,6 +139,14 @@ def _scan(args: argparse.Namespace, root: Path) -> Any:
         review = review_dependencies(base.pinned, files.pinned)
     advisories: dict[str, dict[str, Any]] = {}
     location = vulndb.locate_vulndb(args.db, os.environ, settings.security_db, root)
+    absent = None
+    from_settings = not args.db and not os.environ.get(vulndb.VULNDB_ENV)
+    if location is not None and from_settings and not location.exists():
+        # a machine's path in the project's settings (absent on GitHub's runners, say) is
+        # skipped and said; a --db or $SHIPYARD_VULNDB that is not there is an error
+        absent, location = location, None
+        note = f"[tool.shipyard] security-db {absent} is not on this machine"
+        sources.append(ToolRun("osv database", "skipped", note))
     if location is not None:
         db = vulndb.open_vulndb(location)
         for name, found in db.lookup(checked).items():
@@ -144,7 +160,7 @@ def _scan(args: argparse.Namespace, root: Path) -> Any:
         for name, found in online.items():
             advisories.setdefault(name, {}).update({a.id: a for a in found})
         sources.append(ToolRun("osv.dev", "unreachable" if problem else RAN, problem or ""))
-    if location is None and not args.online:
+    if location is None and absent is None and not args.online:
         hint = "no advisory database: give --db, $SHIPYARD_VULNDB or [tool.shipyard] security-db"
         sources.append(ToolRun("dependency scan", "skipped", hint))
     changed = {c.name for c in review or () if c.kind in ("added", "changed")}
@@ -163,7 +179,7 @@ def _scan(args: argparse.Namespace, root: Path) -> Any:
         vulnerabilities=tuple(vulnerabilities),
         dependencies=tuple(checked),
         unpinned=deps.unpinned,
-        dependency_from=chosen if chosen == "files" else f"env {args.python or sys.executable}",
+        dependency_from=chosen if chosen == "files" else f"{chosen} {python}",
         review=None if review is None else tuple(review),
         base=args.base,
     )

@@ -16,6 +16,12 @@ version, the file and line it came from) plus the requirements that pin no versi
 :func:`review_dependencies` compares two sets (the base branch's and the working tree's)
 into what was added, changed and removed.
 
+:func:`resolve_installed` follows what the project declares (every requirement of its
+files, pinned or not: :attr:`ParsedFile.requirements`) through an environment's installed
+distributions, their ``Requires-Dist`` markers evaluated there with the extras asked for:
+the project's dependencies at the versions it really runs with — not whatever else that
+environment holds (pip, the interpreter's own setuptools, the scanners themselves).
+
 Pure: text in, values out.
 """
 
@@ -24,12 +30,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
+from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 
 from shipyard.reports.osv import normalize_name
+from shipyard.valueclass import dataclass
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,11 +61,16 @@ class Dependency:
 
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
-    """What one dependency file pins, what it leaves unpinned, and which files it includes."""
+    """What one dependency file pins, what it leaves unpinned, and which files it includes.
+
+    ``requirements`` holds every requirement it declares, pinned or not, as
+    ``(requirement text, source)`` — what :func:`resolve_installed` starts from.
+    """
 
     pinned: tuple[Dependency, ...] = ()
     unpinned: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()
+    requirements: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +122,7 @@ def parse_requirements(text: str, source: str) -> ParsedFile:
     pinned: list[Dependency] = []
     unpinned: list[str] = []
     includes: list[str] = []
+    declared: list[tuple[str, str]] = []
     for number, line in _logical_lines(text):
         if not line:
             continue
@@ -126,11 +139,12 @@ def parse_requirements(text: str, source: str) -> ParsedFile:
             continue
         version = pinned_version(requirement)
         name = normalize_name(requirement.name)
+        declared.append((line, f"{source}:{number}"))
         if version is None or requirement.url:
             unpinned.append(name)
         else:
             pinned.append(Dependency(name, version, f"{source}:{number}"))
-    return ParsedFile(tuple(pinned), tuple(unpinned), tuple(includes))
+    return ParsedFile(tuple(pinned), tuple(unpinned), tuple(includes), tuple(declared))
 
 
 def parse_pyproject(text: str, source: str = "pyproject.toml") -> ParsedFile:
@@ -142,19 +156,24 @@ def parse_pyproject(text: str, source: str = "pyproject.toml") -> ParsedFile:
     entries = list(project.get("dependencies", []))
     for group in (project.get("optional-dependencies") or {}).values():
         entries.extend(group)
+    itself = normalize_name(str(project.get("name", "")))
     pinned: list[Dependency] = []
     unpinned: list[str] = []
+    declared: list[tuple[str, str]] = []
     for entry in entries:
         try:
             requirement = Requirement(str(entry))
         except InvalidRequirement:
             continue
+        if normalize_name(requirement.name) == itself:
+            continue  # `all = ["project[a,b]"]`: those groups are read anyway
+        declared.append((str(entry), source))
         version = pinned_version(requirement)
         if version is None:
             unpinned.append(normalize_name(requirement.name))
         else:
             pinned.append(Dependency(normalize_name(requirement.name), version, source))
-    return ParsedFile(tuple(pinned), tuple(unpinned))
+    return ParsedFile(tuple(pinned), tuple(unpinned), requirements=tuple(declared))
 
 
 def parse_lock(text: str, source: str) -> ParsedFile:
@@ -213,3 +232,73 @@ def unique_dependencies(dependencies: Iterable[Dependency]) -> list[Dependency]:
     for dep in dependencies:
         seen.setdefault((dep.name, dep.version), dep)
     return sorted(seen.values(), key=lambda d: (d.name, d.version))
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledDistribution:
+    """A distribution an environment has installed, with its ``Requires-Dist`` lines."""
+
+    name: str
+    version: str
+    requires: tuple[str, ...] = ()
+
+
+def _applies(
+    requirement: Requirement, environment: Mapping[str, str], extras: Iterable[str]
+) -> bool:
+    if requirement.marker is None:
+        return True
+    try:
+        return any(requirement.marker.evaluate({**environment, "extra": extra}) for extra in extras)
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
+        return True  # a marker this environment cannot decide: keep the dependency checked
+
+
+def resolve_installed(
+    declared: Iterable[tuple[str, str]],
+    installed: Iterable[InstalledDistribution],
+    environment: Mapping[str, str],
+) -> tuple[list[Dependency], list[str]]:
+    """The installed distributions the ``declared`` requirements need, transitively.
+
+    ``declared`` holds ``(requirement text, source)`` pairs (:attr:`ParsedFile.requirements`);
+    ``environment`` the interpreter's marker values (``python_version``, ``sys_platform``…).
+    A requirement counts when its marker holds there (for a dependency's own requirements,
+    with one of the extras asked of it). Each dependency found keeps the source of the
+    declaration that reached it first. Returns the dependencies, sorted by name, and the
+    declared names that are not installed (they cannot be checked).
+    """
+    by_name = {normalize_name(d.name): d for d in installed}
+    found: dict[str, Dependency] = {}
+    extras_done: dict[str, set[str]] = {}
+    missing: list[str] = []
+    queue: list[tuple[Requirement, str, bool]] = []
+    for text, source in declared:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if _applies(requirement, environment, ("",)):
+            queue.append((requirement, source, True))
+    while queue:
+        requirement, source, top = queue.pop(0)
+        name = normalize_name(requirement.name)
+        dist = by_name.get(name)
+        if dist is None:
+            if top and name not in missing:
+                missing.append(name)
+            continue
+        done = extras_done.setdefault(name, set())
+        new = {"", *(normalize_name(e) for e in requirement.extras)} - done
+        if not new:
+            continue
+        done |= new
+        found.setdefault(name, Dependency(name, dist.version, source))
+        for text in dist.requires:
+            try:
+                child = Requirement(text)
+            except InvalidRequirement:
+                continue
+            if _applies(child, environment, sorted(new)):
+                queue.append((child, source, False))
+    return sorted(found.values(), key=lambda d: d.name), missing

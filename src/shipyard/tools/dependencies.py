@@ -5,9 +5,13 @@ and ``requirements/*.txt`` (following their ``-r``/``-c`` includes), ``pyproject
 (``==`` pins) and the lock files ``uv.lock``, ``poetry.lock``, ``pylock.toml``,
 ``Pipfile.lock`` — with :mod:`shipyard.reports.dependencies`.
 :func:`load_environment_dependencies` lists the distributions a Python interpreter has
-installed (``importlib.metadata``, run in that interpreter). :func:`load_base_dependencies`
-reads the same files as they are at a git revision (``git show REV:path``), for the
-dependency review of a pull request.
+installed (``importlib.metadata``, run in that interpreter);
+:func:`load_declared_dependencies` only those the project's declared requirements lead to
+there (:func:`shipyard.reports.dependencies.resolve_installed`), which leaves out what the
+environment holds for other reasons — pip, the base interpreter's own setuptools seen
+through ``--system-site-packages``, the scanners. :func:`load_base_dependencies` reads the
+same files as they are at a git revision (``git show REV:path``), for the dependency
+review of a pull request.
 """
 
 from __future__ import annotations
@@ -15,34 +19,58 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.errors import UserError
 from shipyard.reports.dependencies import (
     LOCK_FILES,
     Dependency,
+    InstalledDistribution,
     ParsedFile,
     parse_lock,
     parse_pyproject,
     parse_requirements,
+    resolve_installed,
 )
 from shipyard.repository import git_bytes, git_output
+from shipyard.valueclass import dataclass
 
-_LIST_SCRIPT = (
-    "import json, importlib.metadata as m\n"
-    "print(json.dumps([[d.metadata['Name'], d.version] for d in m.distributions()"
-    " if d.metadata['Name']]))"
-)
+# run in the scanned interpreter (standard library only): its distributions with their
+# Requires-Dist, and its environment-marker values as packaging.markers computes them
+_LIST_SCRIPT = """\
+import json, os, platform, sys, importlib.metadata as m
+def full(info):
+    text = f"{info.major}.{info.minor}.{info.micro}"
+    return text if info.releaselevel == "final" else text + info.releaselevel[0] + str(info.serial)
+environment = {
+    "implementation_name": sys.implementation.name,
+    "implementation_version": full(sys.implementation.version),
+    "os_name": os.name,
+    "platform_machine": platform.machine(),
+    "platform_release": platform.release(),
+    "platform_system": platform.system(),
+    "platform_version": platform.version(),
+    "python_full_version": platform.python_version(),
+    "platform_python_implementation": platform.python_implementation(),
+    "python_version": ".".join(platform.python_version_tuple()[:2]),
+    "sys_platform": sys.platform,
+}
+found = [[d.metadata["Name"], d.version, d.requires or []] for d in m.distributions()]
+print(json.dumps({"environment": environment, "distributions": [f for f in found if f[0]]}))
+"""
 
 
 @dataclass(frozen=True, slots=True)
 class DependencySet:
-    """Pinned dependencies, unpinned requirement names, and the files they came from."""
+    """Pinned dependencies, unpinned requirement names, and the files they came from.
+
+    ``declared``: every requirement the files declare, as ``(requirement text, source)``.
+    """
 
     pinned: tuple[Dependency, ...]
     unpinned: tuple[str, ...]
     files: tuple[str, ...]
+    declared: tuple[tuple[str, str], ...] = ()
 
 
 def dependency_files(root: Path) -> list[str]:
@@ -70,6 +98,7 @@ def _parse(name: str, text: str) -> ParsedFile:
 def _collect(files: list[str], read: Callable[[str], str | None]) -> DependencySet:
     pinned: list[Dependency] = []
     unpinned: list[str] = []
+    declared: list[tuple[str, str]] = []
     used: list[str] = []
     queue = list(files)
     while queue:
@@ -83,12 +112,13 @@ def _collect(files: list[str], read: Callable[[str], str | None]) -> DependencyS
         parsed = _parse(name, text)
         pinned.extend(parsed.pinned)
         unpinned.extend(parsed.unpinned)
+        declared.extend(parsed.requirements)
         folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
         for include in parsed.includes:
             queue.append(str(Path(folder + include).as_posix()))
     pinned_names = {d.name for d in pinned}
     loose = tuple(dict.fromkeys(n for n in unpinned if n not in pinned_names))
-    return DependencySet(tuple(pinned), loose, tuple(used))
+    return DependencySet(tuple(pinned), loose, tuple(used), tuple(declared))
 
 
 def load_file_dependencies(root: Path, files: list[str] | None = None) -> DependencySet:
@@ -129,8 +159,8 @@ def load_base_dependencies(root: Path, base: str) -> DependencySet:
     return _collect(sorted(names), read)
 
 
-def load_environment_dependencies(python: str) -> DependencySet:
-    """The distributions installed for the interpreter ``python``."""
+def _installed(python: str) -> tuple[list[InstalledDistribution], dict[str, str]]:
+    """The distributions ``python`` has installed, and its environment-marker values."""
     try:
         done = subprocess.run(
             [python, "-c", _LIST_SCRIPT], capture_output=True, text=True, timeout=60, check=False
@@ -141,7 +171,28 @@ def load_environment_dependencies(python: str) -> DependencySet:
         raise UserError(f"cannot list the packages of {python}: {done.stderr.strip()[-300:]}")
     from shipyard.reports.osv import normalize_name
 
-    items = json.loads(done.stdout)
-    pinned = sorted({(normalize_name(name), version) for name, version in items})
+    data = json.loads(done.stdout)
+    found = [
+        InstalledDistribution(normalize_name(name), version, tuple(requires))
+        for name, version, requires in data["distributions"]
+    ]
+    return found, {str(k): str(v) for k, v in data["environment"].items()}
+
+
+def load_environment_dependencies(python: str) -> DependencySet:
+    """Every distribution installed for the interpreter ``python``."""
+    found, _ = _installed(python)
+    pinned = sorted({(d.name, d.version) for d in found})
     deps = tuple(Dependency(name, version, "") for name, version in pinned)
     return DependencySet(deps, (), ())
+
+
+def load_declared_dependencies(python: str, files: DependencySet) -> DependencySet:
+    """What the requirements declared in ``files`` install for ``python``, transitively.
+
+    Each dependency's source is the declaration that leads to it; declared names that
+    are not installed come back as unpinned (they cannot be checked).
+    """
+    found, environment = _installed(python)
+    deps, missing = resolve_installed(files.declared, found, environment)
+    return DependencySet(tuple(deps), tuple(missing), files.files, files.declared)
