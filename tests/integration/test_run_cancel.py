@@ -62,16 +62,15 @@ def test_interrupt_cancels_the_run(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a start under heavy load; polling ends at once
     while not (markers / "started").exists():
         assert time.monotonic() < deadline, "the step never started"
         time.sleep(0.05)
-    begin = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=30)
-    assert time.monotonic() - begin < 15, "cancelling took too long"
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
-    assert not (markers / "never").exists()
+    assert not (markers / "never").exists()  # the `sleep 30` step was stopped, not awaited
+    assert _processes_mentioning(tmp_path) == []
     assert (markers / "always").read_text().strip() == "cancelled"
     assert not (markers / "after").exists()
     assert not (markers / "later").exists()
@@ -123,7 +122,7 @@ def test_a_second_interrupt_stops_at_once(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a start under heavy load; polling ends at once
     while not (markers / "started").exists():
         assert time.monotonic() < deadline, "the step never started"
         time.sleep(0.05)
@@ -132,9 +131,26 @@ def test_a_second_interrupt_stops_at_once(tmp_path: Path) -> None:
         assert time.monotonic() < deadline, "the always() step never started"
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
-    begin = time.monotonic()
-    _out, err = proc.communicate(timeout=15)
-    assert time.monotonic() - begin < 5, "a second Ctrl-C must not wait for steps"
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "stopping at once" in err
+    # the always() step's `sleep 30` was killed, not awaited: it never got to its marker
     assert not (markers / "never").exists()
+    assert _processes_mentioning(tmp_path) == []
+
+
+def _processes_mentioning(folder: Path) -> list[str]:
+    """Command lines of live processes that name ``folder`` (step scripts live under it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue  # the process ended meanwhile
+        command = raw.replace(b"\0", b" ").decode(errors="replace")
+        if str(folder) in command and state != "Z":
+            found.append(command)
+    return found
