@@ -200,7 +200,7 @@ def render_security_text(report: SecurityReport, gate: GateResult) -> list[str]:
         detail = f"{source.findings} findings" if source.status == RAN else source.status
         lines.append(f"  {source.name:<14} {detail}{'  ' + source.note if source.note else ''}")
     lines.append(
-        f"dependencies: {len(report.dependencies)} pinned (from {report.dependency_from})"
+        f"dependencies: {len(report.dependencies)} checked (from {report.dependency_from})"
         + (f", {len(report.unpinned)} unpinned not checked" if report.unpinned else "")
     )
     lines.extend(_review_lines(report))
