@@ -52,6 +52,28 @@ def test_real_interpreter_first_on_path(tmp_path: Path) -> None:
     assert base == services.exported["pythonLocation"]
 
 
+def _base_has(version: str, module: str) -> bool:
+    found = [v for v in pyenv_versions() if v.startswith(version + ".")]
+    python = PYENV / found[-1] / "bin" / "python" if found else None
+    return python is not None and subprocess.run([python, "-c", f"import {module}"]).returncode == 0
+
+
+@pytest.mark.skipif(
+    not _base_has("3.11", "pytest"), reason="needs a pyenv 3.11 with pytest installed into it"
+)
+def test_the_interpreters_own_packages_do_not_leak_into_the_job(tmp_path: Path) -> None:
+    services = job(tmp_path)
+    SetupPython().main(services, {"python-version": "3.11"})
+    probe = (
+        "import importlib.util as u; "
+        "print([bool(u.find_spec(m)) for m in ('pytest', 'pip', 'setuptools')])"
+    )
+    # pytest was installed into the developer's 3.11, not shipped with GitHub's Python: it
+    # stays out; pip and (below 3.12) setuptools come with GitHub's builds: they are there
+    assert run_python(services, "python", "-c", probe) == "[False, True, True]"
+    assert "python 3.11" in run_python(services, "pip", "--version")
+
+
 @pytest.mark.skipif(not minor_available("3.12"), reason="no pyenv Python 3.12 on this machine")
 def test_pip_installs_go_to_a_private_job_environment(tmp_path: Path) -> None:
     services = job(tmp_path)

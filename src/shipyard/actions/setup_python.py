@@ -15,13 +15,16 @@ Deviations: nothing is downloaded — a version not installed fails with GitHub'
 and a hint saying what is installed and how to install more; ``check-latest`` and
 ``token`` change nothing; a system interpreter's ``bin`` (``/usr/bin``) and its
 ``LD_LIBRARY_PATH`` are not put first; ``pip`` in the shim folder is
-``python -m pip``. The interpreter is the machine's own, not a fresh copy: packages that
-later steps ``pip install`` outside a virtual environment land in it.
+``python -m pip``. The interpreter is the machine's own, not a fresh copy, but each job
+gets an isolated environment over it (:func:`_job_environment`): ``pip install`` lands
+there, and of what the developer installed into the interpreter only pip (and setuptools
+below 3.12, as GitHub's builds have) shows through.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shlex
@@ -82,6 +85,7 @@ class SetupPython:
         shims = services.tool_cache / "setup-python" / "shims"
         found = find_interpreters(services.env, skip=[shims], system_bin=self._system_bin)
         chosen: Interpreter | None = None
+        private: Path | None = None  # the job's environment over the last one chosen
         services.log("##[group]Installed versions")
         for spec in versions:
             if spec.startswith("pypy"):
@@ -97,15 +101,17 @@ class SetupPython:
                 )
                 services.log(f"Successfully set up CPython ({_output_version(chosen)})")
             if update:
-                _update_environment(services, chosen, shims)
+                private = _update_environment(services, chosen, shims)
             services.set_output("python-version", _output_version(chosen))
             services.set_output("python-path", str(chosen.executable))
         services.log("##[endgroup]")
+        # pip-version and pip-install change the job's environment, not the interpreter
+        python = str(private / "python") if private is not None else None
         if chosen is not None and args.get("pip-version"):
-            _install_pip(services, chosen, args.get("pip-version"))
+            _install_pip(services, python or str(chosen.executable), args.get("pip-version"))
         if chosen is not None and args.get("pip-install"):
             argv = [
-                str(chosen.executable),
+                python or str(chosen.executable),
                 "-m",
                 "pip",
                 "install",
@@ -227,7 +233,7 @@ def _not_found_hint(spec: str, found: list[Interpreter]) -> str:
     return hint
 
 
-def _update_environment(services: StepServices, chosen: Interpreter, shims: Path) -> None:
+def _update_environment(services: StepServices, chosen: Interpreter, shims: Path) -> Path | None:
     prefix = str(chosen.prefix)
     for name in ("pythonLocation", "Python_ROOT_DIR", "Python2_ROOT_DIR", "Python3_ROOT_DIR"):
         services.export_env(name, prefix)
@@ -242,14 +248,20 @@ def _update_environment(services: StepServices, chosen: Interpreter, shims: Path
     private = _job_environment(services, chosen)
     if private is not None:
         services.add_path(str(private))
+    return private
 
 
 def _job_environment(services: StepServices, chosen: Interpreter) -> Path | None:
     """A job-private virtual environment over ``chosen``; returns its ``bin`` folder.
 
-    ``--system-site-packages`` keeps the interpreter's own packages (pip among them)
-    visible, and ``--without-pip`` makes it cost about 50 ms; ``pip install`` in a later
-    step then installs into this environment, never into the developer's interpreter.
+    The environment is isolated, as a fresh runner's interpreter is: packages the
+    developer installed into ``chosen`` do not show through. What GitHub's own builds of
+    Python come with does: pip, and setuptools below 3.12 — the interpreter's own copies,
+    exposed read-only through a ``.pth`` to a shared seed folder (:func:`_seed_folder`),
+    so creating the environment costs ~50 ms (``--without-pip``) and ``pip uninstall pip``
+    cannot reach the interpreter's files (they are outside the environment).
+    ``pip install`` in a later step installs into this environment, never into the
+    developer's interpreter.
     """
     flavour = "t" if chosen.freethreaded else ""
     home = (
@@ -259,19 +271,69 @@ def _job_environment(services: StepServices, chosen: Interpreter) -> Path | None
     )
     bin_dir = home / "bin"
     if not (bin_dir / "python").exists():
-        argv = [str(chosen.executable), "-m", "venv", "--without-pip", "--system-site-packages"]
-        if services.exec([*argv, str(home)]) != 0 or not (bin_dir / "python").exists():
+        argv = [str(chosen.executable), "-m", "venv", "--without-pip", str(home)]
+        if services.exec(argv) != 0 or not (bin_dir / "python").exists():
             services.log(
                 f"could not create a private environment over {chosen.executable}: "
                 "pip installs in this job go to that interpreter"
             )
             return None
+        site = sorted(home.glob("lib/*/site-packages"))
+        seed = _seed_folder(services, chosen)
+        if site and seed is not None:
+            (site[0] / "_shipyard_seed.pth").write_text(f"{seed}\n", encoding="utf-8")
         script = f'#!/bin/sh\nexec {shlex.quote(str(bin_dir / "python"))} -m pip "$@"\n'
         version = _loose(chosen.version)
         for name in ("pip", f"pip{version.major}", f"pip{version.major}.{version.minor}"):
             (bin_dir / name).write_text(script, encoding="utf-8")
             (bin_dir / name).chmod(0o755)
     return bin_dir
+
+
+# Run by the chosen interpreter: where its seed distributions' top-level names live.
+_SEED_PROBE = """\
+import importlib.metadata as m, json, sys
+found = []
+for name in sys.argv[2:]:
+    try:
+        dist = m.distribution(name)
+    except m.PackageNotFoundError:
+        continue
+    tops = {str(f).split("/")[0] for f in dist.files or ()}
+    tops = [t for t in tops if t and t != ".." and not t.endswith(".pth")]
+    found.append([str(dist.locate_file("")), sorted(tops)])
+with open(sys.argv[1], "w") as out:
+    json.dump(found, out)
+"""
+
+
+def _seed_folder(services: StepServices, chosen: Interpreter) -> Path | None:
+    """Links to ``chosen``'s pip (and setuptools below 3.12), made once for every job."""
+    digest = hashlib.sha256(str(chosen.executable).encode()).hexdigest()[:10]
+    folder = services.tool_cache / "setup-python" / "seeds" / f"{chosen.version}-{digest}"
+    if folder.is_dir():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = folder.parent / f".tmp-{uuid.uuid4().hex}"
+    building.mkdir()
+    version = _loose(chosen.version)
+    names = ["pip", *(["setuptools"] if (version.major, version.minor) < (3, 12) else [])]
+    listing = building / "probe.json"
+    probe = [str(chosen.executable), "-I", "-c", _SEED_PROBE, str(listing), *names]
+    if services.exec(probe) != 0 or not listing.exists():
+        shutil.rmtree(building, ignore_errors=True)
+        return None
+    for location, tops in json.loads(listing.read_text(encoding="utf-8")):
+        for top in tops:
+            target = Path(location) / top
+            if target.exists():
+                (building / top).symlink_to(target)
+    listing.unlink()
+    try:
+        building.rename(folder)
+    except OSError:  # another job made it first: theirs is the same
+        shutil.rmtree(building, ignore_errors=True)
+    return folder
 
 
 def _shim_folder(shims: Path, chosen: Interpreter) -> Path:
@@ -304,7 +366,7 @@ def _shim_folder(shims: Path, chosen: Interpreter) -> Path:
     return folder
 
 
-def _install_pip(services: StepServices, chosen: Interpreter, version: str) -> None:
+def _install_pip(services: StepServices, python: str, version: str) -> None:
     if not re.fullmatch(r"\d+(\.\d+)?(\.\d+)?", version):
         raise ActionFailed(
             f'Invalid pip-version "{version}". Please specify a version in the format '
@@ -312,7 +374,7 @@ def _install_pip(services: StepServices, chosen: Interpreter, version: str) -> N
         )
     services.log(f"pip-version input is specified. Installing pip version {version}")
     argv = [
-        str(chosen.executable),
+        python,
         "-m",
         "pip",
         "install",
