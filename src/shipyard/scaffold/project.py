@@ -50,7 +50,6 @@ class ProjectFacts:
     manager: str  # "pip", "uv" or "poetry"
     requirement_files: tuple[str, ...]
     extras: tuple[str, ...]  # the extras CI installs (dev, test, ...)
-    dependency_files: tuple[str, ...]  # what setup-python's pip cache is keyed on
     buildable: bool
     dockerfile: bool
     quality_tools: tuple[str, ...]
@@ -201,18 +200,6 @@ def detect_project(
     declared = tuple(_table(project, "optional-dependencies")) or tuple(_table(poetry, "extras"))
     extras = tuple(e for e in declared if e.lower() in TEST_EXTRAS)
     requirements = _requirement_files(listing)
-    dependency_files = tuple(
-        f
-        for f in (
-            *requirements,
-            "pyproject.toml",
-            "setup.cfg",
-            "setup.py",
-            "uv.lock",
-            "poetry.lock",
-        )
-        if f in listing
-    )
     buildable = bool(_table(data, "build-system") or project or poetry) or bool(
         listing & {"setup.py", "setup.cfg"}
     )
@@ -234,7 +221,6 @@ def detect_project(
         manager=manager,
         requirement_files=requirements,
         extras=extras,
-        dependency_files=dependency_files,
         buildable=buildable,
         dockerfile=bool(listing & {"Dockerfile", "Containerfile"}),
         quality_tools=_quality_tools(listing, tool),

@@ -22,7 +22,6 @@ def test_src_layout(sample_facts: ProjectFacts) -> None:
         manager="pip",
         requirement_files=("requirements.txt",),
         extras=("dev",),
-        dependency_files=("requirements.txt", "pyproject.toml"),
         buildable=True,
         dockerfile=False,
         quality_tools=("ruff",),
@@ -43,7 +42,6 @@ def test_flat_layout_without_pyproject() -> None:
     assert facts.python_versions == ("3.9", "3.10", "3.11", "3.12", "3.13")
     assert facts.requires_python is None
     assert facts.buildable is True
-    assert facts.dependency_files == ("setup.py",)
 
 
 def test_flat_layout_prefers_the_package_named_like_the_project() -> None:
@@ -84,7 +82,6 @@ def test_uv_project() -> None:
         ("test",),
         ("3.12", "3.13"),
     )
-    assert facts.dependency_files == ("pyproject.toml", "uv.lock")
 
 
 def test_poetry_project() -> None:
