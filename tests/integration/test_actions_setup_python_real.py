@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from shipyard.actions.base import ActionFailed
 from shipyard.actions.pythons import find_interpreters
-from shipyard.actions.setup_python import SetupPython
+from shipyard.actions.setup_python import _SEED_PROBE, SetupPython
 from shipyard.testing.fake_services import FakeServices, services_in
 
 PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
@@ -106,3 +108,21 @@ def test_system_interpreters_are_probed() -> None:
     argv = ["/usr/bin/python3", "-c", "import platform; print(platform.python_version())"]
     real = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
     assert real in {i.version for i in system}
+
+
+def test_seed_probe_finds_packages_with_and_without_a_record(tmp_path: Path) -> None:
+    """Some distributions (a Linux distribution's pip) ship no RECORD: the probe copes."""
+    site = tmp_path / "site"
+    (site / "fakepkg").mkdir(parents=True)
+    (site / "fakepkg" / "__init__.py").write_text("")
+    (site / "fakepkg-1.0.dist-info").mkdir()
+    (site / "fakepkg-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.0\n"
+    )
+    out = tmp_path / "out.json"
+    subprocess.run(
+        [sys.executable, "-c", _SEED_PROBE, str(out), "fakepkg", "no-such-dist"],
+        env={**os.environ, "PYTHONPATH": str(site)},
+        check=True,
+    )
+    assert json.loads(out.read_text()) == [[str(site), ["fakepkg", "fakepkg-1.0.dist-info"]]]

@@ -300,6 +300,9 @@ for name in sys.argv[2:]:
     except m.PackageNotFoundError:
         continue
     tops = {str(f).split("/")[0] for f in dist.files or ()}
+    if not tops:  # no RECORD (some distributions' packaging): the package and its metadata
+        tops = set((dist.read_text("top_level.txt") or name).split())
+        tops.add(getattr(getattr(dist, "_path", None), "name", ""))
     tops = [t for t in tops if t and t != ".." and not t.endswith(".pth")]
     found.append([str(dist.locate_file("")), sorted(tops)])
 with open(sys.argv[1], "w") as out:
