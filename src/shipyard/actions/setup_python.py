@@ -30,7 +30,7 @@ import re
 import shlex
 import shutil
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from shipyard.actions.base import ActionFailed, StepServices
@@ -313,55 +313,66 @@ with open(sys.argv[1], "w") as out:
 def _seed_folder(services: StepServices, chosen: Interpreter) -> Path | None:
     """Links to ``chosen``'s pip (and setuptools below 3.12), made once for every job."""
     digest = hashlib.sha256(str(chosen.executable).encode()).hexdigest()[:10]
-    folder = services.tool_cache / "setup-python" / "seeds" / f"{chosen.version}-{digest}"
-    if folder.is_dir():
-        return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    building = folder.parent / f".tmp-{uuid.uuid4().hex}"
-    building.mkdir()
     version = _loose(chosen.version)
     names = ["pip", *(["setuptools"] if (version.major, version.minor) < (3, 12) else [])]
-    listing = building / "probe.json"
-    probe = [str(chosen.executable), "-I", "-c", _SEED_PROBE, str(listing), *names]
-    if services.exec(probe) != 0 or not listing.exists():
-        shutil.rmtree(building, ignore_errors=True)
-        return None
-    for location, tops in json.loads(listing.read_text(encoding="utf-8")):
-        for top in tops:
-            target = Path(location) / top
-            if target.exists():
-                (building / top).symlink_to(target)
-    listing.unlink()
-    try:
-        building.rename(folder)
-    except OSError:  # another job made it first: theirs is the same
-        shutil.rmtree(building, ignore_errors=True)
-    return folder
+
+    def fill(building: Path) -> bool:
+        listing = building / "probe.json"
+        probe = [str(chosen.executable), "-I", "-c", _SEED_PROBE, str(listing), *names]
+        if services.exec(probe) != 0 or not listing.exists():
+            return False
+        for location, tops in json.loads(listing.read_text(encoding="utf-8")):
+            for top in tops:
+                target = Path(location) / top
+                if target.exists():
+                    (building / top).symlink_to(target)
+        listing.unlink()
+        return True
+
+    seeds = services.tool_cache / "setup-python" / "seeds"
+    return _made_once(seeds / f"{chosen.version}-{digest}", fill)
 
 
 def _shim_folder(shims: Path, chosen: Interpreter) -> Path:
     """The shared shim folder for ``chosen``, made once (atomically) for every job."""
     digest = hashlib.sha256(str(chosen.executable).encode()).hexdigest()[:10]
     flavour = "t" if chosen.freethreaded else ""
-    folder = (
-        shims / f"{chosen.implementation.lower()}-{chosen.version}{flavour}-{chosen.arch}-{digest}"
-    )
-    if folder.is_dir():
-        return folder
-    shims.mkdir(parents=True, exist_ok=True)
-    building = shims / f".tmp-{uuid.uuid4().hex}"
-    building.mkdir()
     version = _loose(chosen.version)
     major, minor = version.major, f"{version.major}.{version.minor}"
-    pythons = {"python", f"python{major}", f"python{minor}", f"python{minor}{flavour}"}
-    if chosen.implementation == "PyPy":
-        pythons |= {"pypy", f"pypy{major}", f"pypy{minor}"}
-    for name in pythons:
-        (building / name).symlink_to(chosen.executable)
-    script = f'#!/bin/sh\nexec {shlex.quote(str(chosen.executable))} -m pip "$@"\n'
-    for name in ("pip", f"pip{major}", f"pip{minor}"):
-        (building / name).write_text(script, encoding="utf-8")
-        (building / name).chmod(0o755)
+
+    def fill(building: Path) -> bool:
+        pythons = {"python", f"python{major}", f"python{minor}", f"python{minor}{flavour}"}
+        if chosen.implementation == "PyPy":
+            pythons |= {"pypy", f"pypy{major}", f"pypy{minor}"}
+        for name in pythons:
+            (building / name).symlink_to(chosen.executable)
+        script = f'#!/bin/sh\nexec {shlex.quote(str(chosen.executable))} -m pip "$@"\n'
+        for name in ("pip", f"pip{major}", f"pip{minor}"):
+            (building / name).write_text(script, encoding="utf-8")
+            (building / name).chmod(0o755)
+        return True
+
+    name = f"{chosen.implementation.lower()}-{chosen.version}{flavour}-{chosen.arch}-{digest}"
+    folder = _made_once(shims / name, fill)
+    assert folder is not None  # fill never gives up
+    return folder
+
+
+def _made_once(folder: Path, fill: Callable[[Path], bool]) -> Path | None:
+    """``folder``, filled once for every job: built aside, then renamed into place.
+
+    ``fill`` works in a temporary sibling and returns False to give up (nothing is left
+    behind, None is returned); the rename is atomic, so concurrent jobs never see a half-made
+    folder, and when two build it at once the second one's copy is dropped.
+    """
+    if folder.is_dir():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = folder.parent / f".tmp-{uuid.uuid4().hex}"
+    building.mkdir()
+    if not fill(building):
+        shutil.rmtree(building, ignore_errors=True)
+        return None
     try:
         building.rename(folder)
     except OSError:  # another job made it first: theirs is the same
