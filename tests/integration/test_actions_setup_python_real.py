@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,52 @@ def test_seed_probe_finds_packages_with_and_without_a_record(tmp_path: Path) -> 
         check=True,
     )
     assert json.loads(out.read_text()) == [[str(site), ["fakepkg", "fakepkg-1.0.dist-info"]]]
+
+
+def _wheel(folder: Path) -> Path:
+    """A minimal pure-Python wheel of a package ``shipyardprobe`` (built by hand: offline)."""
+    wheel = folder / "shipyardprobe-1.0-py3-none-any.whl"
+    files = {
+        "shipyardprobe/__init__.py": "VALUE = 42\n",
+        "shipyardprobe-1.0.dist-info/METADATA": (
+            "Metadata-Version: 2.1\nName: shipyardprobe\nVersion: 1.0\n"
+        ),
+        "shipyardprobe-1.0.dist-info/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
+    }
+    record = "".join(f"{name},,\n" for name in files) + "shipyardprobe-1.0.dist-info/RECORD,,\n"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+        archive.writestr("shipyardprobe-1.0.dist-info/RECORD", record)
+    return wheel
+
+
+@pytest.mark.skipif(not minor_available("3.11"), reason="no pyenv Python 3.11 on this machine")
+def test_pip_install_input_goes_to_the_job_environment(tmp_path: Path) -> None:
+    wheel = _wheel(tmp_path)
+    services = job(tmp_path)
+    SetupPython().main(services, {"python-version": "3.11", "pip-install": f"--no-index {wheel}"})
+    assert run_python(services, "python", "-c", "import shipyardprobe as p; print(p.VALUE)") == (
+        "42"
+    )
+    base = Path(services.exported["pythonLocation"]) / "bin" / "python"
+    probe = subprocess.run([base, "-c", "import shipyardprobe"], capture_output=True)
+    assert probe.returncode != 0  # the developer's interpreter is untouched
+
+
+@pytest.mark.skipif(not minor_available("3.11"), reason="no pyenv Python 3.11 on this machine")
+def test_a_stale_seed_is_linked_again(tmp_path: Path) -> None:
+    """The interpreter's pip upgraded after the seed was made: its old dist-info is gone."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYENV_ROOT": str(PYENV.parent)}
+    cache = tmp_path / "toolcache"
+    first = services_in(tmp_path / "one", env=env, tool_cache=cache)
+    SetupPython().main(first, {"python-version": "3.11"})
+    (seed,) = (cache / "setup-python" / "seeds").iterdir()
+    (seed / "pip-0.0.dist-info").symlink_to(tmp_path / "gone")
+    second = services_in(tmp_path / "two", env=env, tool_cache=cache)
+    SetupPython().main(second, {"python-version": "3.11"})
+    (again,) = (cache / "setup-python" / "seeds").iterdir()
+    assert all(link.exists() for link in again.iterdir())
+    assert "python 3.11" in run_python(second, "pip", "--version")

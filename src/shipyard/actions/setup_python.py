@@ -23,6 +23,7 @@ below 3.12, as GitHub's builds have) shows through.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -329,8 +330,14 @@ def _seed_folder(services: StepServices, chosen: Interpreter) -> Path | None:
         listing.unlink()
         return True
 
-    seeds = services.tool_cache / "setup-python" / "seeds"
-    return _made_once(seeds / f"{chosen.version}-{digest}", fill)
+    folder = services.tool_cache / "setup-python" / "seeds" / f"{chosen.version}-{digest}"
+    if folder.is_dir() and not all(link.exists() for link in folder.iterdir()):
+        # the interpreter's pip was upgraded since (a new dist-info): link the new one
+        stale = folder.with_name(f".stale-{uuid.uuid4().hex}")
+        with contextlib.suppress(OSError):  # another job moved it first
+            folder.rename(stale)
+            shutil.rmtree(stale, ignore_errors=True)  # the links only, never their targets
+    return _made_once(folder, fill)
 
 
 def _shim_folder(shims: Path, chosen: Interpreter) -> Path:
