@@ -17,7 +17,7 @@ version, the file and line it came from) plus the requirements that pin no versi
 into what was added, changed and removed.
 
 :func:`resolve_installed` follows what the project declares (every requirement of its
-files, pinned or not: :attr:`ParsedFile.requirements`) through an environment's installed
+files, pinned or not: :attr:`ParsedFile.declared`) through an environment's installed
 distributions, their ``Requires-Dist`` markers evaluated there with the extras asked for:
 the project's dependencies at the versions it really runs with — not whatever else that
 environment holds (pip, the interpreter's own setuptools, the scanners themselves).
@@ -63,14 +63,14 @@ class Dependency:
 class ParsedFile:
     """What one dependency file pins, what it leaves unpinned, and which files it includes.
 
-    ``requirements`` holds every requirement it declares, pinned or not, as
+    ``declared`` holds every requirement it declares, pinned or not, as
     ``(requirement text, source)`` — what :func:`resolve_installed` starts from.
     """
 
     pinned: tuple[Dependency, ...] = ()
     unpinned: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()
-    requirements: tuple[tuple[str, str], ...] = ()
+    declared: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +173,7 @@ def parse_pyproject(text: str, source: str = "pyproject.toml") -> ParsedFile:
             unpinned.append(normalize_name(requirement.name))
         else:
             pinned.append(Dependency(normalize_name(requirement.name), version, source))
-    return ParsedFile(tuple(pinned), tuple(unpinned), requirements=tuple(declared))
+    return ParsedFile(tuple(pinned), tuple(unpinned), declared=tuple(declared))
 
 
 def parse_lock(text: str, source: str) -> ParsedFile:
@@ -261,7 +261,7 @@ def resolve_installed(
 ) -> tuple[list[Dependency], list[str]]:
     """The installed distributions the ``declared`` requirements need, transitively.
 
-    ``declared`` holds ``(requirement text, source)`` pairs (:attr:`ParsedFile.requirements`);
+    ``declared`` holds ``(requirement text, source)`` pairs (:attr:`ParsedFile.declared`);
     ``environment`` the interpreter's marker values (``python_version``, ``sys_platform``…).
     A requirement counts when its marker holds there (for a dependency's own requirements,
     with one of the extras asked of it). Each dependency found keeps the source of the

@@ -112,7 +112,7 @@ def _collect(files: list[str], read: Callable[[str], str | None]) -> DependencyS
         parsed = _parse(name, text)
         pinned.extend(parsed.pinned)
         unpinned.extend(parsed.unpinned)
-        declared.extend(parsed.requirements)
+        declared.extend(parsed.declared)
         folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
         for include in parsed.includes:
             queue.append(str(Path(folder + include).as_posix()))

@@ -142,12 +142,12 @@ INSTALLED = [
 
 def test_declared_requirements_are_kept_with_their_source() -> None:
     parsed = parse_requirements("-r base.txt\nflask>=2\nrequests==2.19.0  # pinned\n", "r.txt")
-    assert parsed.requirements == (("flask>=2", "r.txt:2"), ("requests==2.19.0", "r.txt:3"))
+    assert parsed.declared == (("flask>=2", "r.txt:2"), ("requests==2.19.0", "r.txt:3"))
     pyproject = parse_pyproject(
         '[project]\nname = "App"\ndependencies = ["coverage[toml]>=7"]\n'
         '[project.optional-dependencies]\ndev = ["pytest"]\nall = ["app[dev]"]\n'
     )
-    assert pyproject.requirements == (
+    assert pyproject.declared == (
         ("coverage[toml]>=7", "pyproject.toml"),
         ("pytest", "pyproject.toml"),
     )
