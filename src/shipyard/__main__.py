@@ -1,5 +1,5 @@
-"""Entry point for ``python -m shipyard``."""
+"""Entry point for ``python -m shipyard``: the same as the ``shipyard`` console script."""
 
-from shipyard.cli.main import entry
+from shipyard.cli.launch import entry
 
 entry()

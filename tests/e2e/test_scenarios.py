@@ -111,6 +111,8 @@ class Outcome:
 def _environment(root: Path) -> dict[str, str]:
     drop = ("GITHUB_", "RUNNER_", "SHIPYARD_", "GIT_", "INPUT_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop) and k != "CI"}
+    if "SHIPYARD_RUNTIME_DIR" in os.environ:  # this session's warm servers (tests/conftest.py)
+        env["SHIPYARD_RUNTIME_DIR"] = os.environ["SHIPYARD_RUNTIME_DIR"]
     env.update(GIT_IDENTITY)
     env.update({"SHIPYARD_HOME": str(root / "home"), "TZ": "UTC", LEAK: "leaked"})
     return env

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "runs": ("shipyard.cli.runs", "list the recorded runs of this repository"),
     "show": ("shipyard.cli.show", "show a recorded run: workflows, jobs, steps, annotations"),
     "logs": ("shipyard.cli.logs", "print the logs of a recorded run's jobs"),
+    "server": ("shipyard.cli.servers", "list or stop the warm servers that start commands fast"),
 }
 
 
@@ -83,8 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _crash()
 
 
-def entry() -> NoReturn:
-    """The ``shipyard`` console script and ``python -m shipyard``: :func:`main`, then exit fast.
+def entry(argv: Sequence[str] | None = None) -> NoReturn:
+    """Run the command here: :func:`main`, then exit fast.
+
+    :func:`shipyard.cli.launch.entry` (the ``shipyard`` console script and ``python -m
+    shipyard``) calls it when no warm server takes the command; a server's child calls it
+    for the command it took.
 
     A normal interpreter exit tears every module and object down one by one, which took
     12 ms of the 100 ms a one-step ``shipyard run`` costs (bench/README.md). Once the command
@@ -93,7 +98,7 @@ def entry() -> NoReturn:
     coverage.py measuring this process, or a thread still running), which then gets the
     usual exit.
     """
-    code = main()
+    code = main(argv)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
