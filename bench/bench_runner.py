@@ -10,7 +10,11 @@ dependencies, e.g. in a venv of its own) and runs on the host with
 
 Each case is a workflow committed in a fresh git repository in a temporary folder. Both
 tools run as whole processes (wall time, process start included), interleaved
-(shipyard, act, shipyard, act, ...) after one untimed warm-up each. Shipyard runs with
+(shipyard, act, shipyard, act, ...) after untimed warm-ups. Shipyard is timed twice: as a
+user gets it, its commands served by a warm server (``shipyard.cli.launch``; the second
+warm-up run starts the server, in a runtime folder of the benchmark's own, and the bench
+waits until it listens), and with ``SHIPYARD_SERVER=0``, the whole process doing all the
+work (the "no server" column). Shipyard runs with
 ``SHIPYARD_HOME`` in the temporary folder, ``--no-live`` and, for the 20-job cases,
 ``--jobs 20``; act gets ``--concurrent-jobs 20`` there, plus ``--no-cache-server`` (the
 workflows use no cache) and ``ACT_DISABLE_VERSION_CHECK=1`` (no network here). Python's
@@ -153,6 +157,36 @@ class Tool:
     name: str
     argv: Callable[[Case], list[str]]
     env: dict[str, str]
+    warmups: int = 1
+    runtime: Path | None = None  # the folder of Shipyard's warm servers
+
+
+def wait_for_server(runtime: Path) -> None:
+    """Until a server listens in ``runtime``: the runs timed next are served."""
+    from shipyard.cli.launch import request_status
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if any(request_status(str(s)) for s in runtime.glob("*.sock")):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"no warm server started in {runtime}")
+
+
+def served_count(runtime: Path) -> int:
+    """Commands the warm servers in ``runtime`` have served so far."""
+    from shipyard.cli.launch import request_status
+
+    return sum(
+        status[1] for status in (request_status(str(s)) for s in runtime.glob("*.sock")) if status
+    )
+
+
+def stop_servers(runtime: Path) -> None:
+    from shipyard.cli.launch import request_stop
+
+    for sock in runtime.glob("*.sock"):
+        request_stop(str(sock))
 
 
 def timed_run(tool: Tool, case: Case, repo: Path, log: Path) -> float:
@@ -174,19 +208,31 @@ def timed_run(tool: Tool, case: Case, repo: Path, log: Path) -> float:
 
 def tools(folder: Path, act: str | None, other_src: Path | None = None) -> list[Tool]:
     """Shipyard, act when it is there, and Shipyard from ``other_src`` when given."""
-    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "PYTHONDONTWRITEBYTECODE" and not k.startswith(("SHIPYARD_", "COVERAGE_"))
+    }
+    runtime = folder / "runtime"
+    runtime.mkdir(mode=0o700)
     shipyard_env = {
         **base,
         "SHIPYARD_HOME": str(folder / "shipyard-home"),
         "PYTHONPYCACHEPREFIX": str(folder / "pycache"),
+        "SHIPYARD_RUNTIME_DIR": str(runtime),
     }
     command = shipyard_command()
+
+    def shipyard_argv(case: Case) -> list[str]:
+        return [*command, "run", "--no-live", *case.shipyard_args]
+
     found = [
+        Tool("shipyard", shipyard_argv, shipyard_env, warmups=2, runtime=runtime),
         Tool(
-            "shipyard",
-            lambda case: [*command, "run", "--no-live", *case.shipyard_args],
-            shipyard_env,
-        )
+            "no-server",
+            shipyard_argv,
+            {**shipyard_env, "SHIPYARD_SERVER": "0", "SHIPYARD_HOME": str(folder / "home-2")},
+        ),
     ]
     if other_src is not None:  # another checkout's src/, e.g. the code before a change
         other_env = {
@@ -227,18 +273,41 @@ def measure(
         folder = Path(tmp)
         chosen = tools(folder, act, other_src)
         log = folder / "last.log"
-        for case in cases:
-            repo = make_repo(folder, case)
-            per_tool: dict[str, list[float]] = {t.name: [] for t in chosen}
+        try:
+            _measure_cases(cases, runs, chosen, folder, log, samples)
+        finally:
             for tool in chosen:
-                timed_run(tool, case, repo, log)  # warm-up: bytecode, caches, store
-            for _ in range(runs):
-                for tool in chosen:
-                    per_tool[tool.name].append(timed_run(tool, case, repo, log))
-            samples[case.name] = per_tool
-            shown = ", ".join(f"{n} {statistics.median(s):.3f}s" for n, s in per_tool.items())
-            print(f"{case.name}: {shown}", file=sys.stderr)
+                if tool.runtime is not None:
+                    stop_servers(tool.runtime)
     return samples
+
+
+def _measure_cases(
+    cases: list[Case],
+    runs: int,
+    chosen: list[Tool],
+    folder: Path,
+    log: Path,
+    samples: dict[str, dict[str, list[float]]],
+) -> None:
+    for case in cases:
+        repo = make_repo(folder, case)
+        per_tool: dict[str, list[float]] = {t.name: [] for t in chosen}
+        for tool in chosen:
+            for _ in range(tool.warmups):  # bytecode, caches, store, the warm server
+                timed_run(tool, case, repo, log)
+            if tool.runtime is not None:
+                wait_for_server(tool.runtime)
+        served = {t.name: served_count(t.runtime) for t in chosen if t.runtime}
+        for _ in range(runs):
+            for tool in chosen:
+                per_tool[tool.name].append(timed_run(tool, case, repo, log))
+        for tool in chosen:
+            if tool.runtime is not None and served_count(tool.runtime) - served[tool.name] < runs:
+                raise SystemExit(f"{tool.name}: some timed runs of {case.name} were not served")
+        samples[case.name] = per_tool
+        shown = ", ".join(f"{n} {statistics.median(s):.3f}s" for n, s in per_tool.items())
+        print(f"{case.name}: {shown}", file=sys.stderr)
 
 
 def verdict(case: Case, shipyard: float, act: float | None) -> str:
@@ -260,9 +329,9 @@ def table(cases: list[Case], samples: dict[str, dict[str, list[float]]]) -> str:
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
     other = any("other" in samples[c.name] for c in cases)
     rows = [
-        "| case | shipyard median (min) | act median (min) | shipyard/act | target | vs baseline |"
-        + (" --compare-src median (min) |" if other else ""),
-        "| --- | ---: | ---: | ---: | --- | ---: |" + (" ---: |" if other else ""),
+        "| case | shipyard median (min) | act median (min) | shipyard/act | target | vs baseline"
+        " | no server median (min), /act |" + (" --compare-src median (min) |" if other else ""),
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: |" + (" ---: |" if other else ""),
     ]
     for case in cases:
         ship = samples[case.name]["shipyard"]
@@ -273,11 +342,15 @@ def table(cases: list[Case], samples: dict[str, dict[str, list[float]]]) -> str:
         act_med = statistics.median(act) if act else None
         act_text = f"{act_med:.3f} s ({min(act):.3f})" if act and act_med else "-"
         ratio = f"{ship_med / act_med:.2f}" if act_med else "-"
+        cold = samples[case.name]["no-server"]
+        cold_text = f"{statistics.median(cold):.3f} s ({min(cold):.3f})" + (
+            f", {statistics.median(cold) / act_med:.2f}" if act_med else ""
+        )
         base = baseline.get(case.name)
         change = f"{(ship_med / base - 1) * 100:+.0f}% (was {base:.3f} s)" if base else "-"
         rows.append(
             f"| {case.title} | {ship_med:.3f} s ({min(ship):.3f}) | {act_text} | {ratio} "
-            f"| {verdict(case, ship_med, act_med)} | {change} |{extra}"
+            f"| {verdict(case, ship_med, act_med)} | {change} | {cold_text} |{extra}"
         )
     return "\n".join(rows)
 
