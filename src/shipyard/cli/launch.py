@@ -318,6 +318,11 @@ def _maybe_start_server(folder: str, path: str) -> None:
         if k.startswith(("PYTHON", "LC_", "SHIPYARD_SERVER"))
         or k in ("LANG", "LANGUAGE", "HOME", "PATH")
     }
+    # the same interpreter options as this process (-X, -O, -B, ...), as multiprocessing does
+    from subprocess import _args_from_interpreter_flags  # type: ignore[attr-defined]
+
+    options: list[str] = _args_from_interpreter_flags()
+    argv = [sys.executable, *options, "-m", "shipyard.cli.server", path]
     first = os.fork()
     if first == 0:  # pragma: no cover - runs in the detached process
         try:
@@ -328,11 +333,7 @@ def _maybe_start_server(folder: str, path: str) -> None:
                     os.dup2(null, fd)
                 os.closerange(3, 1 << 16)
                 os.chdir("/")
-                os.execve(
-                    sys.executable,
-                    [sys.executable, "-m", "shipyard.cli.server", path],
-                    env,
-                )
+                os.execve(sys.executable, argv, env)
         finally:
             os._exit(0)
     os.waitpid(first, 0)
