@@ -385,3 +385,14 @@ def _wait_for_state(pid: int, state: str) -> None:
 
 def _state(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_what_the_server_preloads_leaves_no_work_at_exit() -> None:
+    """Else every served command would take the slow interpreter exit (cli/main.py:entry)."""
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "from shipyard.cli import server; server._preload(); import atexit, threading; "
+         "print(atexit._ncallbacks(), threading.active_count())"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert done.stdout == "0 1\n"
