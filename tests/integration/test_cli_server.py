@@ -181,10 +181,7 @@ def test_server_status_and_stop(repo: Path, runtime: Path, tmp_path: Path) -> No
     assert line.split()[:3] == [str(server), "0", "0"]
     stop = _shipyard(repo, env, "server", "stop")
     assert (stop.returncode, stop.stderr) == (0, "1 server stopping\n")
-    deadline = time.monotonic() + 10
-    while Path(f"/proc/{server}").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not Path(f"/proc/{server}").exists()
+    _wait_gone(server)
     again = _shipyard(repo, env, "server", "status")
     assert again.stderr == f"no warm servers in {runtime}\n"
 
@@ -200,15 +197,7 @@ def test_ctrl_c_reaches_the_served_run_and_it_is_recorded_cancelled(
 ) -> None:
     env = _env(runtime, tmp_path)
     server = _warm(repo, env, runtime)
-    marker = repo.parent / "markers" / "pid"
-    marker.unlink()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shipyard", "run", "--no-live",
-         "--env", f"MARKERS={marker.parent}", "--env", "SLEEP=30"],
-        cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    _wait_for(marker)
-    child = int(marker.read_text().split("=")[1])
+    process, child = _sleeping_run(repo, env, 30, stderr=subprocess.PIPE)
     assert _parent_of(child) == server
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
@@ -222,21 +211,10 @@ def test_a_killed_client_takes_its_served_run_with_it(
 ) -> None:
     env = _env(runtime, tmp_path)
     _warm(repo, env, runtime)
-    marker = repo.parent / "markers" / "pid"
-    marker.unlink()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shipyard", "run", "--no-live",
-         "--env", f"MARKERS={marker.parent}", "--env", "SLEEP=30"],
-        cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait_for(marker)
-    child = int(marker.read_text().split("=")[1])
+    process, child = _sleeping_run(repo, env, 30)
     process.kill()
     process.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not Path(f"/proc/{child}").exists()
+    _wait_gone(child)
 
 
 def test_a_served_command_killed_by_a_signal_kills_the_client_with_it(
@@ -244,14 +222,7 @@ def test_a_served_command_killed_by_a_signal_kills_the_client_with_it(
 ) -> None:
     env = _env(runtime, tmp_path)
     _warm(repo, env, runtime)
-    marker = repo.parent / "markers" / "pid"
-    marker.unlink()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shipyard", "run", "--no-live",
-         "--env", f"MARKERS={marker.parent}", "--env", "SLEEP=30"],
-        cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait_for(marker)
+    process, _ = _sleeping_run(repo, env, 30)
     process.terminate()  # SIGTERM's default action, in the child as it would be here
     assert process.wait(timeout=30) == -signal.SIGTERM
 
@@ -270,10 +241,7 @@ def test_a_server_refuses_once_its_code_changed_and_a_fresh_one_follows(
     refused = _run(repo, env)  # runs in the client, with the changed code
     assert refused.returncode == 0, refused.stderr
     assert _grandparent(refused.stdout) != old
-    deadline = time.monotonic() + 10
-    while Path(f"/proc/{old}").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not Path(f"/proc/{old}").exists()
+    _wait_gone(old)
     assert _run(repo, env).returncode == 0  # starts the fresh server
     fresh = _server_pid(runtime)
     assert fresh != old
@@ -283,10 +251,7 @@ def test_a_server_refuses_once_its_code_changed_and_a_fresh_one_follows(
 def test_an_idle_server_exits(repo: Path, runtime: Path, tmp_path: Path) -> None:
     env = _env(runtime, tmp_path, SHIPYARD_SERVER_IDLE="0.5")
     server = _warm(repo, env, runtime)
-    deadline = time.monotonic() + 10
-    while Path(f"/proc/{server}").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not Path(f"/proc/{server}").exists()
+    _wait_gone(server)
     assert not list(runtime.glob("*.sock"))
 
 
@@ -303,6 +268,29 @@ def test_no_server_in_a_folder_others_may_enter(repo: Path, runtime: Path, tmp_p
     for _ in range(3):
         assert _run(repo, env).returncode == 0
     assert list(runtime.iterdir()) == []
+
+
+def _sleeping_run(
+    repo: Path, env: dict[str, str], seconds: int, **popen: object
+) -> tuple[subprocess.Popen[str], int]:
+    """A run whose step sleeps, once the step started; and the pid of its `shipyard`."""
+    marker = repo.parent / "markers" / "pid"
+    marker.unlink(missing_ok=True)
+    streams: dict[str, object] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    process = subprocess.Popen(  # type: ignore[call-overload]
+        [sys.executable, "-m", "shipyard", "run", "--no-live",
+         "--env", f"MARKERS={marker.parent}", "--env", f"SLEEP={seconds}"],
+        cwd=repo, env=env, **{**streams, "text": True, **popen},
+    )  # fmt: skip
+    _wait_for(marker)
+    return process, int(marker.read_text().split("=")[1])
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists()
 
 
 def _wait_for(path: Path) -> None:
@@ -323,15 +311,7 @@ def test_ctrl_z_stops_the_served_run_and_fg_continues_it(
 ) -> None:
     env = _env(runtime, tmp_path)
     _warm(repo, env, runtime)
-    marker = repo.parent / "markers" / "pid"
-    marker.unlink()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shipyard", "run", "--no-live",
-         "--env", f"MARKERS={marker.parent}", "--env", "SLEEP=1"],
-        cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait_for(marker)
-    child = int(marker.read_text().split("=")[1])
+    process, child = _sleeping_run(repo, env, 1)
     process.send_signal(signal.SIGTSTP)
     _wait_for_state(child, "T")
     _wait_for_state(process.pid, "T")
