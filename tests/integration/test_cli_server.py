@@ -90,19 +90,13 @@ def _run(repo: Path, env: dict[str, str], **kwargs: object) -> subprocess.Comple
 
 
 def _server_pid(runtime: Path) -> int:
-    """The pid of the server listening in ``runtime``, once it listens (10 s at most)."""
+    """The pid of the server answering in ``runtime``, once it answers (10 s at most)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         for sock in runtime.glob("*.sock"):
-            for proc in Path("/proc").iterdir():
-                if not proc.name.isdigit():
-                    continue
-                try:
-                    cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-                except OSError:
-                    continue
-                if str(sock).encode() in cmdline:
-                    return int(proc.name)
+            status = request_status(str(sock))
+            if status is not None:
+                return status[0]
         time.sleep(0.05)
     raise AssertionError(f"no server in {runtime}: {sorted(p.name for p in runtime.iterdir())}")
 
@@ -376,3 +370,16 @@ def test_what_the_server_preloads_leaves_no_work_at_exit() -> None:
         capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     assert done.stdout == "0 1\n"
+
+
+def test_a_server_killed_outright_is_replaced(repo: Path, runtime: Path, tmp_path: Path) -> None:
+    env = _env(runtime, tmp_path)
+    old = _warm(repo, env, runtime)
+    os.kill(old, signal.SIGKILL)
+    _wait_gone(old)
+    assert list(runtime.glob("*.sock"))  # left behind, refusing connections
+    done = _run(repo, env)  # runs here, and starts a new server
+    assert done.returncode == 0, done.stderr
+    fresh = _server_pid(runtime)
+    assert fresh != old
+    assert _grandparent(_run(repo, env).stdout) == fresh

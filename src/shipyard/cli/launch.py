@@ -167,7 +167,7 @@ def _through_server(argv: Sequence[str]) -> int | None:
             return None
         key = identity()
         path = socket_path(folder, key)
-        if len(path.encode()) > 100:
+        if len(path.encode()) > 96:  # Unix socket paths: 107 bytes, and the server's suffix
             return None
         connection = _connect(path)
         if connection is None:
@@ -182,11 +182,7 @@ def _connect(path: str) -> _socket.socket | None:
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         sock.connect(path)
-    except ConnectionRefusedError:
-        sock.close()
-        _unlink_quietly(path)  # a server died without cleaning up
-        return None
-    except OSError:
+    except OSError:  # none, or one that died (its successor replaces the socket)
         sock.close()
         return None
     credentials = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)
@@ -310,7 +306,7 @@ def _maybe_start_server(folder: str, path: str) -> None:
         pass  # the mark of this run: the next one within the idle time starts a server
     if now - seen > IDLE_SECONDS:
         return
-    if sum(name.endswith(".sock") for name in os.listdir(folder)) >= MAX_SERVERS:
+    if _live_servers(folder) >= MAX_SERVERS:
         return
     env = {
         k: v
@@ -339,11 +335,25 @@ def _maybe_start_server(folder: str, path: str) -> None:
     os.waitpid(first, 0)
 
 
-def _unlink_quietly(path: str) -> None:
-    try:  # noqa: SIM105 - contextlib costs 3 ms to import
-        os.unlink(path)
-    except OSError:
-        pass
+def _live_servers(folder: str) -> int:
+    """Servers running or starting in ``folder``: each holds the lock of its identity."""
+    import fcntl
+
+    live = 0
+    for name in os.listdir(folder):
+        if not name.endswith(".lock"):
+            continue
+        try:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            live += 1
+        finally:
+            os.close(fd)
+    return live
 
 
 def request_stop(path: str) -> bool:

@@ -132,11 +132,15 @@ def serve(path: str, idle: float = IDLE_SECONDS) -> int:
     loaded = _module_files()
     gc.collect()
     gc.freeze()  # shared with every child, never scanned again
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
+    # Listening before it takes the socket's name: a client never meets a socket that
+    # refuses; the name may still belong to a server that died, which this one replaces.
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
+    temporary = f"{path}.{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
+    listener.bind(temporary)
     listener.listen(64)
+    os.rename(temporary, path)
     return _Server(path, key, lock, listener, loaded, idle).loop()
 
 
