@@ -70,7 +70,7 @@ def test_interrupt_cancels_the_run(tmp_path: Path) -> None:
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
     assert not (markers / "never").exists()  # the `sleep 30` step was stopped, not awaited
-    assert _processes_mentioning(tmp_path) == []
+    _assert_all_gone(tmp_path)
     assert (markers / "always").read_text().strip() == "cancelled"
     assert not (markers / "after").exists()
     assert not (markers / "later").exists()
@@ -136,7 +136,16 @@ def test_a_second_interrupt_stops_at_once(tmp_path: Path) -> None:
     assert "stopping at once" in err
     # the always() step's `sleep 30` was killed, not awaited: it never got to its marker
     assert not (markers / "never").exists()
-    assert _processes_mentioning(tmp_path) == []
+    _assert_all_gone(tmp_path)
+
+
+def _assert_all_gone(folder: Path) -> None:
+    """No process of the run is left: SIGKILLed ones vanish as soon as the kernel gets to
+    them, which on a loaded machine can be a moment after Shipyard exits."""
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(folder) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _processes_mentioning(folder) == []
 
 
 def _processes_mentioning(folder: Path) -> list[str]:
