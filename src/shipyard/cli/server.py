@@ -1,7 +1,8 @@
 """The warm server: Shipyard imported once, one forked child per command.
 
 Started in the background by :mod:`shipyard.cli.launch` (``python -m shipyard.cli.server
-SOCKET IDENTITY``). It imports the modules the served commands need, then listens on a
+SOCKET``, where the socket's name is the hash of the identity this process must have). It
+imports the modules the served commands need, then listens on a
 Unix socket in the user's private runtime folder. For each command it receives the
 client's stdin, stdout, stderr and working directory as file descriptors, with its
 arguments, environment, umask and signal dispositions; it forks, and the child takes all
@@ -11,8 +12,9 @@ own death would have ended the work in-process.
 
 The server itself never runs a command, so no state passes from one command to the next.
 It stops when a module file it loaded changes on disk (refusing the command, which then
-runs in the client), when asked to (``shipyard server stop``), and after
-:data:`~shipyard.cli.launch.IDLE_SECONDS` without commands.
+runs in the client), when asked to (``shipyard server stop`` or SIGTERM), and after
+``$SHIPYARD_SERVER_IDLE`` seconds (default :data:`~shipyard.cli.launch.IDLE_SECONDS`)
+without commands, always once its running commands have finished.
 """
 
 from __future__ import annotations
