@@ -119,3 +119,20 @@ def test_a_request_round_trips() -> None:
 def test_malformed_requests_are_refused(fields: object) -> None:
     with pytest.raises(ValueError, match="malformed request"):
         parse_request(marshal.dumps(fields))
+
+
+def test_the_client_imports_only_modules_built_into_the_interpreter() -> None:
+    """Its start-up is the served command's whole overhead: keep `socket`, `signal`,
+    `enum`, `typing` and the rest out of it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; before = set(sys.modules); import shipyard.cli.launch; "
+         "print(sorted(set(sys.modules) - before))"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert done.stdout == (
+        "['__future__', '_socket', 'shipyard', 'shipyard.cli', 'shipyard.cli.launch']\n"
+    )
