@@ -258,11 +258,17 @@ class _Server:
             conn.close()
             self.stop()
             return
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or processes left: the client runs the command itself
+            pid = -1
         if pid == 0:
             self._child(conn, fds, request)
         for fd in fds:
             os.close(fd)
+        if pid < 0:
+            conn.close()
+            return
         self.served += 1
         conn.setblocking(False)
         self.children[pid] = conn
