@@ -136,3 +136,57 @@ def test_the_client_imports_only_modules_built_into_the_interpreter() -> None:
     assert done.stdout == (
         "['__future__', '_socket', 'shipyard', 'shipyard.cli', 'shipyard.cli.launch']\n"
     )
+
+
+def _hand_over_to(reply: bytes | None) -> tuple[int | None, object]:
+    """``_hand_over`` to a server end that reads the request, then sends ``reply`` (or
+    closes at once): its result, and the SIGINT handler it left behind."""
+    import signal
+    import socket
+    import threading
+
+    from shipyard.cli.server import _receive
+
+    client, server = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    received: list[object] = []
+
+    def serve() -> None:
+        request, fds = _receive(server)
+        received.append(request)
+        for fd in fds:
+            os.close(fd)
+        if reply is not None:
+            server.sendall(reply)
+        server.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        status = launch._hand_over(client, "key", ["run", "--no-live"])
+    finally:
+        thread.join(timeout=10)
+        client.close()
+    assert isinstance(received[0], Request) and received[0].argv == ["run", "--no-live"]
+    return status, signal.getsignal(signal.SIGINT)
+
+
+def test_the_exit_status_comes_back() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    assert _hand_over_to(b"P999999999\nX3\n")[0] == 3 << 8
+    signal.signal(signal.SIGINT, before)
+    assert _hand_over_to(b"P999999999\nS15\n")[0] == 15
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.parametrize("reply", [None, b"R\n"], ids=["closed-before-forking", "refused"])
+def test_when_the_server_does_not_take_the_command_it_runs_here_with_its_handlers(
+    reply: bytes | None,
+) -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    status, after = _hand_over_to(reply)
+    assert status is None
+    assert after is before  # Ctrl-C interrupts the command run here, as without a server

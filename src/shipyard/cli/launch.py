@@ -210,7 +210,7 @@ def _hand_over(sock: _socket.socket, key: str, argv: Sequence[str]) -> int | Non
         if child[0]:
             os.kill(child[0], _signal.SIGCONT)
 
-    forwarded = {}
+    forwarded: dict[int, object] = {}
     ignored = []
     for name in _MIRRORED:
         if _signal.getsignal(getattr(_signal, name)) == _signal.SIG_IGN:
@@ -245,9 +245,7 @@ def _hand_over(sock: _socket.socket, key: str, argv: Sequence[str]) -> int | Non
         )
         sock.sendall(request)
     except Exception:  # the server is gone or refused: run here
-        sock.close()
-        for signum, previous in forwarded.items():
-            _signal.signal(signum, previous)
+        _restore(forwarded, sock)
         return None
     finally:
         if cwd >= 0:
@@ -259,8 +257,10 @@ def _hand_over(sock: _socket.socket, key: str, argv: Sequence[str]) -> int | Non
         except OSError:
             data = b""
         if not data:
-            # the server went away (killed): the child was killed with it
-            return _signal.SIGKILL if child[0] else None
+            if child[0]:  # the server was killed: the child was killed with it
+                return _signal.SIGKILL
+            _restore(forwarded, sock)  # it could not fork: run here
+            return None
         buffer += data
         while b"\n" in buffer:
             line, buffer = buffer.split(b"\n", 1)
@@ -275,10 +275,15 @@ def _hand_over(sock: _socket.socket, key: str, argv: Sequence[str]) -> int | Non
             elif kind == b"S":
                 return int(value)
             elif kind == b"R":  # refused: its code changed on disk; it is stopping
-                sock.close()
-                for signum, previous in forwarded.items():
-                    _signal.signal(signum, previous)
+                _restore(forwarded, sock)
                 return None
+
+
+def _restore(handlers: dict[int, object], sock: _socket.socket) -> None:
+    """Before the command runs here after all: the signal handlers it had, no socket."""
+    sock.close()
+    for signum, previous in handlers.items():
+        _signal.signal(signum, previous)  # type: ignore[arg-type]
 
 
 def _exit_like(status: int) -> NoReturn:
