@@ -245,7 +245,7 @@ def _hand_over(sock: _socket.socket, key: str, argv: Sequence[str]) -> int | Non
         )
         sock.sendall(request)
     except Exception:  # the server is gone or refused: run here
-        _restore(forwarded, sock)
+        _restore(forwarded, sock, pending)
         return None
     finally:
         if cwd >= 0:
@@ -259,7 +259,7 @@ def _hand_over(sock: _socket.socket, key: str, argv: Sequence[str]) -> int | Non
         if not data:
             if child[0]:  # the server was killed: the child was killed with it
                 return _signal.SIGKILL
-            _restore(forwarded, sock)  # it could not fork: run here
+            _restore(forwarded, sock, pending)  # it could not fork: run here
             return None
         buffer += data
         while b"\n" in buffer:
@@ -275,15 +275,18 @@ def _hand_over(sock: _socket.socket, key: str, argv: Sequence[str]) -> int | Non
             elif kind == b"S":
                 return int(value)
             elif kind == b"R":  # refused: its code changed on disk; it is stopping
-                _restore(forwarded, sock)
+                _restore(forwarded, sock, pending)
                 return None
 
 
-def _restore(handlers: dict[int, object], sock: _socket.socket) -> None:
-    """Before the command runs here after all: the signal handlers it had, no socket."""
+def _restore(handlers: dict[int, object], sock: _socket.socket, pending: list[int]) -> None:
+    """Before the command runs here after all: the signal handlers it had, no socket, and
+    the signals that came meanwhile delivered again, to this process."""
     sock.close()
     for signum, previous in handlers.items():
         _signal.signal(signum, previous)  # type: ignore[arg-type]
+    for signum in pending:
+        os.kill(os.getpid(), signum)
 
 
 def _exit_like(status: int) -> NoReturn:
