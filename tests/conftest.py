@@ -10,24 +10,45 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 
+def _stop_servers(folder: Path) -> None:
+    """Stop the servers in ``folder`` and wait (5 s at most) until they are gone."""
+    from shipyard.cli.launch import request_status, request_stop
+
+    pids = []
+    for sock in folder.glob("*.sock"):
+        status = request_status(str(sock))
+        if status is not None and request_stop(str(sock)):
+            pids.append(status[0])
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs: a zombie waiting for an init that may never reap it does not."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_warm_servers() -> Iterator[Path]:
-    from shipyard.cli.launch import request_stop
-
     with tempfile.TemporaryDirectory(prefix="shipyard-servers-") as folder:
         previous = os.environ.get("SHIPYARD_RUNTIME_DIR")
         os.environ["SHIPYARD_RUNTIME_DIR"] = folder
         try:
             yield Path(folder)
         finally:
-            for socket in Path(folder).glob("*.sock"):
-                request_stop(str(socket))
+            _stop_servers(Path(folder))
             if previous is None:
                 del os.environ["SHIPYARD_RUNTIME_DIR"]
             else:
