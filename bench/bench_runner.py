@@ -10,7 +10,7 @@ dependencies, e.g. in a venv of its own) and runs on the host with
 
 Each case is a workflow committed in a fresh git repository in a temporary folder. Both
 tools run as whole processes (wall time, process start included), interleaved
-(shipyard, act, shipyard, act, ...) after untimed warm-ups. Shipyard is timed twice: as a
+(shipyard, no server, act, shipyard, ...) after untimed warm-ups. Shipyard is timed twice: as a
 user gets it, its commands served by a warm server (``shipyard.cli.launch``; the second
 warm-up run starts the server, in a runtime folder of the benchmark's own, and the bench
 waits until it listens), and with ``SHIPYARD_SERVER=0``, the whole process doing all the
