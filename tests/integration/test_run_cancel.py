@@ -40,15 +40,21 @@ def _git(repo: Path, *args: str) -> None:
     )
 
 
-def test_interrupt_cancels_the_run(tmp_path: Path) -> None:
+def _repo(tmp_path: Path, workflow: str) -> tuple[Path, Path]:
+    """A repository with ``workflow`` committed, and the folder its steps mark."""
     repo = tmp_path / "repo"
     (repo / ".github" / "workflows").mkdir(parents=True)
-    (repo / ".github" / "workflows" / "cancel.yml").write_text(WORKFLOW)
+    (repo / ".github" / "workflows" / "cancel.yml").write_text(workflow)
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "init")
     markers = tmp_path / "markers"
     markers.mkdir()
+    return repo, markers
+
+
+def test_interrupt_cancels_the_run(tmp_path: Path) -> None:
+    repo, markers = _repo(tmp_path, WORKFLOW)
     report = tmp_path / "report.json"
     env = {**os.environ, "SHIPYARD_HOME": str(tmp_path / "home")}
     proc = subprocess.Popen(
@@ -105,14 +111,7 @@ jobs:
 
 
 def test_a_second_interrupt_stops_at_once(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    (repo / ".github" / "workflows").mkdir(parents=True)
-    (repo / ".github" / "workflows" / "cancel.yml").write_text(SLOW_CLEANUP)
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "init")
-    markers = tmp_path / "markers"
-    markers.mkdir()
+    repo, markers = _repo(tmp_path, SLOW_CLEANUP)
     env = {**os.environ, "SHIPYARD_HOME": str(tmp_path / "home")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "shipyard", "run", "--no-live", "--env", f"MARKERS={markers}"],
