@@ -10,10 +10,14 @@ both migrate, and refuses a database written by a newer Shipyard.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from shipyard.errors import UserError
+
+BUSY_SECONDS = 30.0
+"""How long a connection waits for another process's lock before giving up."""
 
 MIGRATIONS: list[str] = [
     """
@@ -57,9 +61,11 @@ MIGRATIONS: list[str] = [
 def connect(database: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.Connection:
     """Open (creating) the database in WAL mode and bring its schema up to date."""
     database.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(database, timeout=30.0, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        database, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+    )
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
+        use_wal(conn)
         # Safe with WAL: a power cut can lose only the last commits, never corrupt.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -68,6 +74,29 @@ def connect(database: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.C
         conn.close()
         raise
     return conn
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the database to WAL, waiting out other processes doing the same.
+
+    The switch needs an exclusive lock, and SQLite answers "database is locked" at once,
+    without its busy handler, when two connections race for it on a fresh file (each holds
+    the shared lock the other must wait for). So the switch is retried, as the busy handler
+    would have, for up to :data:`BUSY_SECONDS`.
+    """
+    deadline = time.monotonic() + BUSY_SECONDS
+    pause = 0.001
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[str], where: Path) -> int:
