@@ -4,17 +4,28 @@ The ``shipyard`` processes the tests start hand their commands to warm servers
 (:mod:`shipyard.cli.launch`), as a user's would. Those servers live in a runtime folder
 private to this session, so no test reaches a server started outside it with other code,
 and they are stopped when the session ends.
+
+A session started in the background of a non-interactive shell (``pytest &`` in a script)
+ignores SIGINT and SIGQUIT, and every process it starts would inherit that, so Ctrl-C
+could not cancel the runs that the cancel tests start. The session restores the defaults
+a terminal gives, whoever started it.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def _stop_servers(folder: Path) -> None:

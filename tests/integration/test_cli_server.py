@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -191,13 +192,13 @@ def test_ctrl_c_reaches_the_served_run_and_it_is_recorded_cancelled(
 ) -> None:
     env = _env(runtime, tmp_path)
     server = _warm(repo, env, runtime)
-    process, child = _sleeping_run(repo, env, 30, stderr=subprocess.PIPE)
-    assert _parent_of(child) == server
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=30)
-    assert process.returncode == 1, err
-    assert "cancelling the run" in err
-    assert "cancelled" in _shipyard(repo, env, "runs").stdout
+    with _sleeping_run(repo, env, 30, stderr=subprocess.PIPE) as (process, child):
+        assert _parent_of(child) == server
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 1, err
+        assert "cancelling the run" in err
+        assert "cancelled" in _shipyard(repo, env, "runs").stdout
 
 
 def test_a_killed_client_takes_its_served_run_with_it(
@@ -205,10 +206,10 @@ def test_a_killed_client_takes_its_served_run_with_it(
 ) -> None:
     env = _env(runtime, tmp_path)
     _warm(repo, env, runtime)
-    process, child = _sleeping_run(repo, env, 30)
-    process.kill()
-    process.wait(timeout=10)
-    _wait_gone(child)
+    with _sleeping_run(repo, env, 30) as (process, child):
+        process.kill()
+        process.wait(timeout=10)
+        _wait_gone(child)
 
 
 def test_a_served_command_killed_by_a_signal_kills_the_client_with_it(
@@ -216,9 +217,9 @@ def test_a_served_command_killed_by_a_signal_kills_the_client_with_it(
 ) -> None:
     env = _env(runtime, tmp_path)
     _warm(repo, env, runtime)
-    process, _ = _sleeping_run(repo, env, 30)
-    process.terminate()  # SIGTERM's default action, in the child as it would be here
-    assert process.wait(timeout=30) == -signal.SIGTERM
+    with _sleeping_run(repo, env, 30) as (process, _):
+        process.terminate()  # SIGTERM's default action, in the child as it would be here
+        assert process.wait(timeout=30) == -signal.SIGTERM
 
 
 def test_a_server_refuses_once_its_code_changed_and_a_fresh_one_follows(
@@ -264,10 +265,12 @@ def test_no_server_in_a_folder_others_may_enter(repo: Path, runtime: Path, tmp_p
     assert list(runtime.iterdir()) == []
 
 
+@contextmanager
 def _sleeping_run(
     repo: Path, env: dict[str, str], seconds: int, **popen: object
-) -> tuple[subprocess.Popen[str], int]:
-    """A run whose step sleeps, once the step started; and the pid of its `shipyard`."""
+) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """A run whose step sleeps, once the step started, and the pid of its `shipyard`; the
+    run is killed if the test fails midway."""
     marker = repo.parent / "markers" / "pid"
     marker.unlink(missing_ok=True)
     streams: dict[str, object] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
@@ -276,8 +279,13 @@ def _sleeping_run(
          "--env", f"MARKERS={marker.parent}", "--env", f"SLEEP={seconds}"],
         cwd=repo, env=env, **{**streams, "text": True, **popen},
     )  # fmt: skip
-    _wait_for(marker)
-    return process, int(marker.read_text().split("=")[1])
+    try:
+        _wait_for(marker)
+        yield process, int(marker.read_text().split("=")[1])
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
 
 def _wait_gone(pid: int) -> None:
@@ -305,12 +313,12 @@ def test_ctrl_z_stops_the_served_run_and_fg_continues_it(
 ) -> None:
     env = _env(runtime, tmp_path)
     _warm(repo, env, runtime)
-    process, child = _sleeping_run(repo, env, 1)
-    process.send_signal(signal.SIGTSTP)
-    _wait_for_state(child, "T")
-    _wait_for_state(process.pid, "T")
-    process.send_signal(signal.SIGCONT)
-    assert process.wait(timeout=30) == 0
+    with _sleeping_run(repo, env, 1) as (process, child):
+        process.send_signal(signal.SIGTSTP)
+        _wait_for_state(child, "T")
+        _wait_for_state(process.pid, "T")
+        process.send_signal(signal.SIGCONT)
+        assert process.wait(timeout=30) == 0
 
 
 def test_a_served_run_on_a_terminal_shows_the_live_view(
@@ -324,26 +332,28 @@ def test_a_served_run_on_a_terminal_shows_the_live_view(
     (sock,) = runtime.glob("*.sock")
     before = _served(sock)
     primary, secondary = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "shipyard", "run",
-             "--env", f"MARKERS={repo.parent / 'markers'}"],
-            cwd=repo, env=env, stdin=secondary, stdout=secondary, stderr=secondary,
-        )  # fmt: skip
+    with subprocess.Popen(
+        [sys.executable, "-m", "shipyard", "run", "--env", f"MARKERS={repo.parent / 'markers'}"],
+        cwd=repo, env=env, stdin=secondary, stdout=secondary, stderr=secondary,
+    ) as process:  # fmt: skip
         os.close(secondary)
         output = b""
         deadline = time.monotonic() + 30
-        while select.select([primary], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            try:
-                data = os.read(primary, 65536)
-            except OSError:  # EIO: every writer closed the terminal
-                break
-            if not data:
-                break
-            output += data
-        assert process.wait(timeout=30) == 0
-    finally:
-        os.close(primary)
+        try:
+            while select.select([primary], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                try:
+                    data = os.read(primary, 65536)
+                except OSError:  # EIO: every writer closed the terminal
+                    break
+                if not data:
+                    break
+                output += data
+            process.wait(timeout=30)
+        finally:
+            os.close(primary)
+            if process.poll() is None:  # the test failed midway
+                process.kill()
+    assert process.returncode == 0
     text = output.decode(errors="replace")
     assert _served(sock) == before + 1
     assert "\x1b[" in text  # the live view redraws in place on a terminal

@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 WORKFLOW = """\
@@ -57,23 +59,11 @@ def test_interrupt_cancels_the_run(tmp_path: Path) -> None:
     repo, markers = _repo(tmp_path, WORKFLOW)
     report = tmp_path / "report.json"
     env = {**os.environ, "SHIPYARD_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "shipyard", "run", "--no-live", "--env", f"MARKERS={markers}",
-            "--report-json", str(report),
-        ],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60  # a start under heavy load; polling ends at once
-    while not (markers / "started").exists():
-        assert time.monotonic() < deadline, "the step never started"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=60)
+    args = ["--env", f"MARKERS={markers}", "--report-json", str(report)]
+    with _shipyard_run(repo, env, args) as proc:
+        _wait_for(markers / "started")
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
     assert not (markers / "never").exists()  # the `sleep 30` step was stopped, not awaited
     _assert_all_gone(tmp_path)
@@ -113,29 +103,41 @@ jobs:
 def test_a_second_interrupt_stops_at_once(tmp_path: Path) -> None:
     repo, markers = _repo(tmp_path, SLOW_CLEANUP)
     env = {**os.environ, "SHIPYARD_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "shipyard", "run", "--no-live", "--env", f"MARKERS={markers}"],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60  # a start under heavy load; polling ends at once
-    while not (markers / "started").exists():
-        assert time.monotonic() < deadline, "the step never started"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    while not (markers / "cleanup").exists():  # the always() step is running
-        assert time.monotonic() < deadline, "the always() step never started"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=60)
+    with _shipyard_run(repo, env, ["--env", f"MARKERS={markers}"]) as proc:
+        _wait_for(markers / "started")
+        proc.send_signal(signal.SIGINT)
+        _wait_for(markers / "cleanup")  # the always() step is running
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "stopping at once" in err
     # the always() step's `sleep 30` was killed, not awaited: it never got to its marker
     assert not (markers / "never").exists()
     _assert_all_gone(tmp_path)
+
+
+@contextmanager
+def _shipyard_run(
+    repo: Path, env: dict[str, str], args: list[str]
+) -> Iterator[subprocess.Popen[str]]:
+    """``shipyard run --no-live ARGS`` in the background; killed if the test fails midway."""
+    command = [sys.executable, "-m", "shipyard", "run", "--no-live", *args]
+    proc = subprocess.Popen(
+        command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
+def _wait_for(marker: Path) -> None:
+    deadline = time.monotonic() + 60  # a start under heavy load; polling ends at once
+    while not marker.exists():
+        assert time.monotonic() < deadline, f"{marker.name} never appeared"
+        time.sleep(0.05)
 
 
 def _assert_all_gone(folder: Path) -> None:
