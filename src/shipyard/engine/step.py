@@ -38,7 +38,11 @@ from shipyard.stepio.events import (
     SetOutput,
 )
 from shipyard.stepio.masking import Masker
-from shipyard.stepio.processor import CommandProcessor
+from shipyard.stepio.processor import (
+    CommandProcessor,
+    allows_unsecure_commands,
+    allows_unsecure_stop_tokens,
+)
 from shipyard.stepio.summary import render_summary
 from shipyard.valueclass import dataclass, field
 
@@ -105,7 +109,13 @@ class StepContext:
         self.failed = False
         self.timed_out = False
         self.cancelled = False
-        self._processor = CommandProcessor(masker, debug=debug, workspace=str(workspace))
+        self._processor = CommandProcessor(
+            masker,
+            debug=debug,
+            workspace=str(workspace),
+            allow_unsecure_commands=allows_unsecure_commands(env),
+            allow_unsecure_stop_tokens=allows_unsecure_stop_tokens(env),
+        )
         self._files = job.spare_files.pop() if job.spare_files else _new_files(temp)
         self._released = False
         for path in self._files.values():  # empty at the start, as the runner makes them

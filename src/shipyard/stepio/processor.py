@@ -28,7 +28,7 @@ github.com.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from shipyard.diagnostics import Severity
 from shipyard.stepio.commands import DOTNET_WHITESPACE, WorkflowCommand, parse_command
@@ -47,6 +47,22 @@ from shipyard.stepio.events import (
 )
 from shipyard.stepio.masking import Masker
 from shipyard.valueclass import dataclass, replace
+
+ALLOW_UNSECURE_COMMANDS = "ACTIONS_ALLOW_UNSECURE_COMMANDS"
+ALLOW_UNSECURE_STOP_TOKENS = "ACTIONS_ALLOW_UNSECURE_STOPCOMMAND_TOKENS"
+
+
+def allows_unsecure_commands(env: Mapping[str, str]) -> bool:
+    """Whether a step's ``env`` context opts into ``set-env``/``add-path``, as the runner
+    reads it (.NET ``bool.TryParse``: ``true`` in any case, blanks around it)."""
+    return env.get(ALLOW_UNSECURE_COMMANDS, "").strip().lower() == "true"
+
+
+def allows_unsecure_stop_tokens(env: Mapping[str, str]) -> bool:
+    """Whether a step's ``env`` context allows ``::stop-commands::`` with an unsafe token,
+    as the runner reads it (``StringUtil.ConvertToBoolean``: ``1``, ``true``, ``$true``)."""
+    return env.get(ALLOW_UNSECURE_STOP_TOKENS, "").lower() in ("1", "true", "$true")
+
 
 DISABLED = (
     "The `{}` command is disabled. Please upgrade to using Environment Files or opt into "

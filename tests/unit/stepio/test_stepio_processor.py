@@ -20,7 +20,13 @@ from shipyard.stepio import (
     SetOutput,
     StartGroup,
 )
-from shipyard.stepio.processor import DEPRECATED, DISABLED, STOP_TOKEN_DISABLED
+from shipyard.stepio.processor import (
+    DEPRECATED,
+    DISABLED,
+    STOP_TOKEN_DISABLED,
+    allows_unsecure_commands,
+    allows_unsecure_stop_tokens,
+)
 
 ERROR, WARNING, NOTICE = Severity.ERROR, Severity.WARNING, Severity.NOTICE
 
@@ -410,3 +416,25 @@ def test_add_mask_of_non_whitespace_invisible_characters(value: str) -> None:
     masker = Masker()
     assert CommandProcessor(masker).feed(f"::add-mask::{value}").events == (AddMask(value),)
     assert masker.mask(value) == "***"
+
+
+@pytest.mark.parametrize(
+    ("value", "commands", "stop_tokens"),
+    [
+        ("true", True, True),
+        ("TRUE", True, True),
+        (" True ", True, False),
+        ("1", False, True),
+        ("$true", False, True),
+        ("yes", False, False),
+        ("false", False, False),
+        ("", False, False),
+    ],
+)
+def test_the_opt_ins_read_the_env_context_as_the_runner_parses_booleans(
+    value: str, commands: bool, stop_tokens: bool
+) -> None:
+    assert allows_unsecure_commands({"ACTIONS_ALLOW_UNSECURE_COMMANDS": value}) is commands
+    env = {"ACTIONS_ALLOW_UNSECURE_STOPCOMMAND_TOKENS": value}
+    assert allows_unsecure_stop_tokens(env) is stop_tokens
+    assert not allows_unsecure_commands({}) and not allows_unsecure_stop_tokens({})
