@@ -158,7 +158,10 @@ def load_run(args: argparse.Namespace) -> Loaded:
         if trigger.name == "workflow_dispatch" and decision.event_config is not None:
             from shipyard.workflow.inputs import normalise_dispatch_inputs
 
-            values, problems = normalise_dispatch_inputs(decision.event_config.inputs, given_inputs)
+            # the event's inputs: the --input values, or an event file's `inputs`
+            values, problems = normalise_dispatch_inputs(
+                decision.event_config.inputs, trigger.inputs
+            )
             if problems:
                 lines = "\n".join(f"  - {p}" for p in problems)
                 raise UserError(
