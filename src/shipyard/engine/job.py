@@ -249,10 +249,14 @@ class JobRunner:
         status = self._current_status(cancel)
         contexts = self._contexts(base, status)
         functions = self._functions(status)
-        report = StepReport(number=number, id=step.user_id, name=_default_name(step))
+        report = StepReport(
+            number=number, id=step.user_id, name=self.masker.mask(_default_name(step))
+        )
         self.report.steps.append(report)
         try:
-            report.name = string_of(step.name, contexts, functions, what="name") or report.name
+            name = string_of(step.name, contexts, functions, what="name")
+            if name:  # shown, recorded and reported: masked as a log line is
+                report.name = self.masker.mask(name)
             if step.is_control:
                 self._skip(report, step, "background steps are not supported by Shipyard yet")
                 return
