@@ -118,8 +118,11 @@ class PlainView(_Base):
         self._print(report, f"job {report.result}{why}")
 
     def _print(self, report: JobReport, text: str) -> None:
+        prefix = f"[{self.label(report)}] "
+        # every line prefixed: a multi-line `if:` or message stays attributed
+        lines = "".join(f"{prefix}{line}\n" for line in text.split("\n"))
         with self.lock:
-            self.out.write(f"[{self.label(report)}] {text}\n")
+            self.out.write(lines)
             self.out.flush()
 
 
