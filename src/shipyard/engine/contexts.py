@@ -80,6 +80,8 @@ def default_env(github: Mapping[str, Any], runner: Mapping[str, Any]) -> dict[st
     env = {
         "CI": "true",
         "GITHUB_ACTIONS": "true",
+        "GITHUB_ACTION_REF": text("action_ref"),  # empty but set, as the runner does,
+        "GITHUB_ACTION_REPOSITORY": text("action_repository"),  # except for remote actions
         "SHIPYARD": "true",
         "GITHUB_ACTOR": text("actor"),
         "GITHUB_ACTOR_ID": text("actor_id"),
