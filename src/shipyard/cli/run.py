@@ -17,8 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from shipyard.cli.options import parse_pairs
-from shipyard.errors import UserError
+from shipyard.cli.options import collect_pairs, parse_pairs
 
 DEFAULT_JOBS = max(4, (os.cpu_count() or 2) * 2)
 
@@ -36,11 +35,16 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
     p.add_argument(
         "--input", action="append", default=[], metavar="K=V", help="workflow_dispatch input"
     )
+    p.add_argument(
+        "--input-file", type=Path, metavar="FILE", help="workflow_dispatch inputs, a dotenv file"
+    )
     p.add_argument("--event-path", type=Path, metavar="FILE", help="a full event payload (JSON)")
     p.add_argument("--secret", action="append", default=[], metavar="K=V", help="a secret")
-    p.add_argument("--secret-file", type=Path, metavar="FILE", help="secrets as KEY=VALUE lines")
+    p.add_argument("--secret-file", type=Path, metavar="FILE", help="secrets, a dotenv file")
     p.add_argument("--var", action="append", default=[], metavar="K=V", help="a `vars` variable")
+    p.add_argument("--var-file", type=Path, metavar="FILE", help="`vars` variables, a dotenv file")
     p.add_argument("--env", action="append", default=[], metavar="K=V", help="extra environment")
+    p.add_argument("--env-file", type=Path, metavar="FILE", help="extra environment, a dotenv file")
     p.add_argument(
         "-W",
         "--workflow",
@@ -104,26 +108,6 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
         help="live view (default: on a terminal)",
     )
     p.add_argument("--debug", action="store_true", help="runner debug mode (RUNNER_DEBUG=1)")
-
-
-def _secret_file(path: Path) -> dict[str, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise UserError(f"cannot read the secret file {path}: {err.strerror}") from None
-    out: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.removeprefix("export ").partition("=")
-        if not sep:
-            raise UserError(f"{path}:{number}: expected KEY=VALUE", hint="one secret per line")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        out[key.strip()] = value
-    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -191,10 +175,7 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
     )
     detail = store.get_run(run_id)
     run_dir = home / "runs" / str(run_id)
-    secrets = {
-        **(_secret_file(args.secret_file) if args.secret_file else {}),
-        **parse_pairs(args.secret, "--secret"),
-    }
+    secrets = collect_pairs(args.secret, "--secret", args.secret_file)
     settings = RunSettings(
         repo=repo,
         run_id=run_id,
@@ -204,8 +185,10 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         event=event,
         backend_factory=lambda: HostBackend(kill_leftovers=False),
         secrets=secrets,
-        vars=parse_pairs(args.var, "--var"),
-        env=_with_shipyard_on_path({**host_environment(), **parse_pairs(args.env, "--env")}, home),
+        vars=collect_pairs(args.var, "--var", args.var_file),
+        env=_with_shipyard_on_path(
+            {**host_environment(), **collect_pairs(args.env, "--env", args.env_file)}, home
+        ),
         workspace_mode="clean" if args.clean else "snapshot",
         platforms={k.lower(): v for k, v in parse_pairs(args.platform, "--platform").items()},
         local_actions={

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shipyard import valueclass
-from shipyard.cli.options import parse_pairs
+from shipyard.cli.options import collect_pairs
 from shipyard.diagnostics import Severity, sort_diagnostics
 from shipyard.errors import UserError
 from shipyard.repository import (
@@ -95,7 +95,7 @@ def load_run(args: argparse.Namespace) -> Loaded:
             f"no workflow files in {paths[0]}",
             hint="workflows are .yml/.yaml files directly in .github/workflows",
         )
-    given_inputs = parse_pairs(args.input, "--input")
+    given_inputs = collect_pairs(args.input, "--input", args.input_file)
     built: dict[str, Any] = {}
 
     def build() -> None:  # mostly waiting for git: done while the reader imports and parses
