@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from shipyard.valueclass import dataclass, field
 if TYPE_CHECKING:  # heavy imports, done in load_run while git builds the event
     from shipyard.engine.events import LocalEvent
     from shipyard.repository import WorkflowFile
-    from shipyard.workflow.model import Workflow
+    from shipyard.workflow.model import InputDefinition, Workflow
     from shipyard.workflow_cache import WorkflowCache
 
 
@@ -163,17 +164,28 @@ def load_run(args: argparse.Namespace) -> Loaded:
                 decision.event_config.inputs, trigger.inputs
             )
             if problems:
-                lines = "\n".join(f"  - {p}" for p in problems)
-                raise UserError(
-                    f"invalid inputs for {workflow.path}:\n{lines}",
-                    hint=f"the inputs are declared under on.workflow_dispatch.inputs in "
-                    f"{workflow.path}",
-                )
+                raise _dispatch_inputs_error(workflow.path, decision.event_config.inputs, problems)
             inputs = dict(values)
         loaded.workflows.append((workflow, inputs, cron))
     if args.workflow and loaded.invalid:
         raise UserError(f"{loaded.invalid[0].path} is not a valid workflow (see above)")
     return loaded
+
+
+def _dispatch_inputs_error(
+    path: str, definitions: Sequence[InputDefinition], problems: list[str]
+) -> UserError:
+    """The inputs given do not fit a workflow: where (the input of the first problem is
+    declared), what, and what to do."""
+    named = [d for d in definitions if f"'{d.name}'" in problems[0]] or list(definitions)
+    span = named[0].span if named else None
+    where = f"{path}:{span.line}:{span.column or 1}" if span and span.line else path
+    lines = "\n".join(f"  - {p}" for p in problems)
+    return UserError(
+        f"{where}: invalid inputs for workflow_dispatch:\n{lines}",
+        hint="give inputs with --input NAME=VALUE or --input-file FILE; "
+        "-W PATH runs only the workflows named",
+    )
 
 
 def print_plan(loaded: Loaded) -> None:
