@@ -13,7 +13,13 @@ from pathlib import Path
 
 from shipyard.errors import UserError
 from shipyard.expr import EvaluationError, ExpressionError, evaluate, is_truthy, to_display_string
-from shipyard.workflow.tokens import BasicExpressionToken, JsonValue, MappingToken, Token, to_value
+from shipyard.workflow.tokens import (
+    BasicExpressionToken,
+    JsonValue,
+    TemplateValueError,
+    Token,
+    to_value,
+)
 
 Functions = Mapping[str, Callable[..., object]]
 
@@ -44,10 +50,18 @@ def value_of(
     *,
     what: str = "value",
 ) -> JsonValue:
-    """The plain value of a token tree (``None`` for an absent token)."""
+    """The plain value of a token tree (``None`` for an absent token), unravelled.
+
+    ``${{ insert }}`` merges mappings and array-valued sequence items are spliced, as
+    GitHub's runner unravels templates (see :func:`~shipyard.workflow.tokens.to_value`).
+    """
     if token is None:
         return None
-    return to_value(token, _evaluator(contexts, functions, what))
+    try:
+        return to_value(token, _evaluator(contexts, functions, what))
+    except TemplateValueError as error:
+        where = error.span.prefix() if error.span else ""
+        raise EvaluationFailed(f"{where}Error when evaluating '{what}': {error.message}") from None
 
 
 def string_of(
@@ -73,13 +87,6 @@ def mapping_of(
     """An ``env``/``with``/``outputs`` mapping as strings (an expression may give the whole)."""
     if token is None:
         return {}
-    if isinstance(token, MappingToken):
-        out: dict[str, str] = {}
-        evaluator = _evaluator(contexts, functions, what)
-        for key, item in token.pairs:
-            name = to_display_string(to_value(key, evaluator))
-            out[name] = to_display_string(to_value(item, evaluator))
-        return out
     whole = value_of(token, contexts, functions, what=what)
     if whole is None:
         return {}

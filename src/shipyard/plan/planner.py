@@ -34,6 +34,7 @@ from shipyard.workflow.tokens import (
     JsonValue,
     MappingToken,
     SequenceToken,
+    TemplateValueError,
     Token,
     to_value,
 )
@@ -147,6 +148,18 @@ def _display(value: object) -> str:
     return "Array" if isinstance(value, (list, tuple)) else "Object"
 
 
+def _unravel(
+    token: Token, evaluate: Evaluate, contexts: Mapping[str, object], what: str, job_id: str
+) -> JsonValue:
+    """The value of ``token`` unravelled as GitHub's runner does (inserts, array splices)."""
+    try:
+        return to_value(token, _evaluator(evaluate, contexts, what, job_id))
+    except TemplateValueError as error:
+        raise PlanError(
+            f"Error when evaluating '{what}' for job '{job_id}'. {error.message}", span=error.span
+        ) from error
+
+
 def _evaluator(
     evaluate: Evaluate, contexts: Mapping[str, object], what: str, job_id: str
 ) -> Callable[[BasicExpressionToken], JsonValue]:
@@ -194,7 +207,7 @@ def plan_job(
     scope = {**contexts, "needs": _needs_context(needs, needs_outputs or {}, needs_results)}
     strategy_value = None
     if job.strategy is not None:
-        strategy_value = to_value(job.strategy, _evaluator(evaluate, scope, "strategy", job.id))
+        strategy_value = _unravel(job.strategy, evaluate, scope, "strategy", job.id)
     prefix = f"Error when evaluating 'strategy' for job '{job.id}'. "
     span = job.strategy.span if job.strategy is not None else None
     try:
@@ -250,7 +263,7 @@ def _name(
     if job.name is None or not job.name.is_expression:
         return fallback
     contexts = {**scope, "matrix": instance.matrix, "strategy": instance.strategy}
-    value = to_value(job.name, _evaluator(evaluate, contexts, "name", job.id))
+    value = _unravel(job.name, evaluate, contexts, "name", job.id)
     return _display(value) or fallback
 
 

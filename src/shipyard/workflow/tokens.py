@@ -3,14 +3,24 @@
 These mirror GitHub's template tokens (``actions/languageservices`` workflow-parser):
 every value remembers where it came from, and a value that holds ``${{ }}`` is kept as an
 expression token until a later stage evaluates it. Tokens are immutable once read.
+:func:`to_value` turns a token tree into plain data, unravelling it at run time as GitHub's
+runner does (``${{ insert }}`` merges, array items spliced into their sequence).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import cast
 
 from shipyard.diagnostics import Span
-from shipyard.expr.values import number_to_string_g15
+from shipyard.errors import UserError
+from shipyard.expr.values import (
+    ARRAY,
+    OBJECT,
+    kind_of,
+    number_to_string_g15,
+    to_string,
+)
 from shipyard.valueclass import dataclass, field
 
 JsonValue = None | bool | float | str | list["JsonValue"] | dict[str, "JsonValue"]
@@ -142,26 +152,109 @@ class MappingToken(Token):
 ScalarToken = NullToken | BooleanToken | NumberToken | StringToken | BasicExpressionToken
 
 
-def to_value(
-    token: Token, evaluate: Callable[[BasicExpressionToken], JsonValue] | None = None
-) -> JsonValue:
-    """Convert a token tree to plain JSON-like data.
+class TemplateValueError(UserError):
+    """A template that cannot be unravelled at run time; ``message`` is GitHub's wording."""
 
-    ``evaluate`` resolves expression tokens; without it an expression becomes its
-    ``${{ }}`` text.
+
+EXPECTED_MAPPING = "Expected a mapping"
+EXPECTED_STRING = "Expected a string"
+
+
+def _already_defined(name: str) -> str:
+    return f"'{name}' is already defined"
+
+
+def _directive_not_allowed(directive: str) -> str:
+    return f"The expression directive '{directive}' is not supported in this context"
+
+
+Evaluate = Callable[[BasicExpressionToken], JsonValue]
+
+
+def to_value(token: Token, evaluate: Evaluate | None = None) -> JsonValue:
+    """Convert a token tree to plain JSON-like data, unravelled the way GitHub's runner does.
+
+    ``evaluate`` resolves expression tokens. With it, the tree is unravelled like the
+    runner's ``TemplateUnraveler``: a ``${{ insert }}`` key merges its mapping (a literal
+    one, itself unravelled, or an expression's object) into the parent mapping at its
+    place; a sequence item that is wholly one expression and gives an array is spliced into
+    the sequence (``a ${{ x }}`` is a ``format()`` string and never is); a key expression
+    gives a string; a key met twice (ignoring case) is an error. Problems raise
+    :class:`TemplateValueError` with the span of the token at fault.
+
+    Without ``evaluate`` the tree is only transcribed: an expression becomes its ``${{ }}``
+    text and ``${{ insert }}`` an ordinary key.
     """
+    if evaluate is None:
+        return _transcribe(token)
+    return _unravel(token, evaluate)
+
+
+def _transcribe(token: Token) -> JsonValue:
     if isinstance(token, NullToken):
         return None
     if isinstance(token, (BooleanToken, NumberToken, StringToken)):
         return token.value
-    if isinstance(token, BasicExpressionToken):
-        return evaluate(token) if evaluate is not None else str(token)
     if isinstance(token, SequenceToken):
-        return [to_value(item, evaluate) for item in token.items]
+        return [_transcribe(item) for item in token.items]
+    if isinstance(token, MappingToken):
+        return {str(key): _transcribe(value) for key, value in token.pairs}
+    return str(token)
+
+
+def _unravel(token: Token, evaluate: Evaluate) -> JsonValue:
+    if isinstance(token, BasicExpressionToken):
+        return evaluate(token)
+    if isinstance(token, SequenceToken):
+        items: list[JsonValue] = []
+        for item in token.items:
+            if isinstance(item, BasicExpressionToken):
+                value = evaluate(item)
+                if kind_of(value) == ARRAY:
+                    items.extend(cast("list[JsonValue]", value))  # the runner's insertion
+                else:
+                    items.append(value)
+            else:
+                items.append(_unravel(item, evaluate))
+        return items
     if isinstance(token, MappingToken):
         out: dict[str, JsonValue] = {}
-        for key, value in token.pairs:
-            name = to_value(key, evaluate) if key.is_expression else str(key)
-            out[str(name) if not isinstance(name, str) else name] = to_value(value, evaluate)
+        _merge(token, evaluate, out, set())
         return out
-    return str(token)
+    if isinstance(token, InsertExpressionToken):
+        raise TemplateValueError(_directive_not_allowed("insert"), span=token.span)
+    return _transcribe(token)
+
+
+def _merge(
+    token: MappingToken, evaluate: Evaluate, out: dict[str, JsonValue], seen: set[str]
+) -> None:
+    """Add the unravelled pairs of ``token`` to ``out`` (``seen``: its keys, upper-cased)."""
+    for key, value in token.pairs:
+        if isinstance(key, InsertExpressionToken):
+            if isinstance(value, MappingToken):
+                _merge(value, evaluate, out, seen)
+                continue
+            inserted = evaluate(value) if isinstance(value, BasicExpressionToken) else None
+            if kind_of(inserted) != OBJECT:
+                raise TemplateValueError(EXPECTED_MAPPING, span=value.span)
+            for name, item in cast("Mapping[str, JsonValue]", inserted).items():
+                _add(out, seen, str(name), item, value.span)
+            continue
+        if isinstance(key, BasicExpressionToken):
+            result = evaluate(key)
+            if kind_of(result) in (ARRAY, OBJECT):
+                raise TemplateValueError(EXPECTED_STRING, span=key.span)
+            _add(out, seen, to_string(result), _unravel(value, evaluate), key.span)
+        else:
+            _add(out, seen, str(key), _unravel(value, evaluate), key.span)
+
+
+def _add(
+    out: dict[str, JsonValue], seen: set[str], name: str, value: JsonValue, span: Span | None
+) -> None:
+    folded = name.upper()
+    if folded in seen:
+        raise TemplateValueError(_already_defined(name), span=span)
+    seen.add(folded)
+    out[name] = value
