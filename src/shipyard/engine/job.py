@@ -79,6 +79,42 @@ def which_factory(env: Mapping[str, str]) -> Callable[[str], str | None]:
     return lambda program: shutil.which(program, path=env.get("PATH"))
 
 
+def run_script(
+    ctx: StepContext,
+    script: str,
+    shell_name: str | None,
+    *,
+    name: str,
+    directory: str | None,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    """Run a ``run:`` script as the runner does, for a job's step or a composite action's.
+
+    The ``Run …`` group (the script, then the shell), the process in ``directory`` (under
+    the workspace) with ``env`` (default: the step's), then the runner's error line for a
+    non-zero exit code. A shell that cannot be found fails the step.
+    """
+    try:
+        shell = resolve_shell(shell_name, which_factory(ctx.env if env is None else env))
+    except ShellError as error:
+        ctx.error(error.message + (f" ({error.hint})" if error.hint else ""))
+        ctx.failed = True
+        return
+    path = ctx.temp / script_file_name(shell_name, f"{name}_{time.time_ns()}")
+    path.write_text(shell.fix_up(script), encoding="utf-8")
+    first, *rest = script.splitlines() or [""]
+    ctx.log(f"##[group]Run {first}")
+    for line in rest:
+        ctx.log(line)
+    ctx.log(f"shell: {shell.display}")
+    ctx.log("##[endgroup]")
+    cwd = ctx.workspace / directory if directory else ctx.workspace
+    result = ctx.run_process(shell.argv(str(path)), cwd=cwd, env=env)
+    code = result.exit_code
+    if code and not ctx.cancelled and not ctx.timed_out:  # the runner's words
+        ctx.error(f"Process completed with exit code {code}.")
+
+
 class JobRunner:
     """Runs one :class:`JobSpec` (see the module docstring)."""
 
@@ -430,25 +466,7 @@ class JobRunner:
         directory = string_of(
             step.working_directory, contexts, functions, what="working-directory"
         ) or self._default("working-directory", contexts)
-        try:
-            shell = resolve_shell(shell_name, which_factory(ctx.env))
-        except ShellError as error:
-            ctx.error(error.message + (f" ({error.hint})" if error.hint else ""))
-            ctx.failed = True
-            return
-        path = Path(self.paths.temp) / script_file_name(shell_name, f"{step.id}_{time.time_ns()}")
-        path.write_text(shell.fix_up(script), encoding="utf-8")
-        first, *rest = script.splitlines() or [""]
-        ctx.log(f"##[group]Run {first}")
-        for line in rest:
-            ctx.log(line)
-        ctx.log(f"shell: {shell.display}")
-        ctx.log("##[endgroup]")
-        cwd = Path(self.paths.workspace) / directory if directory else Path(self.paths.workspace)
-        result = ctx.run_process(shell.argv(str(path)), cwd=cwd)
-        code = result.exit_code
-        if code and not ctx.cancelled and not ctx.timed_out:  # the runner's words
-            ctx.error(f"Process completed with exit code {code}.")
+        run_script(ctx, script, shell_name, name=step.id, directory=directory)
 
     def _default(self, key: str, contexts: dict[str, object]) -> str | None:
         """``defaults.run.<key>``: the job's, else the workflow's."""

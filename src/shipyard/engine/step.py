@@ -13,8 +13,9 @@ built-in actions use.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from shipyard.actions.base import RunInfo
@@ -192,6 +193,20 @@ class StepContext:
 
     def save_state(self, name: str, value: str) -> None:
         self._state[name] = value
+
+    @contextlib.contextmanager
+    def as_step(self, step_id: str) -> Iterator[None]:
+        """Part of this step run as step ``step_id``, with that step's saved state.
+
+        For an action inside a composite action: it keeps its own state for its post step,
+        as on GitHub (:meth:`finish` inside the block saves it under ``step_id``).
+        """
+        saved = self.step_id, self._state
+        self.step_id, self._state = step_id, dict(self._job.states.get(step_id, {}))
+        try:
+            yield
+        finally:
+            self.step_id, self._state = saved
 
     # -- running -----------------------------------------------------------------------
 

@@ -7,13 +7,14 @@ steps in this job, JavaScript (``node20``…) with ``node`` from ``PATH`` and it
 ``pre``/``main``/``post`` entry points (``pre`` not for ``./`` actions, as on GitHub), inputs
 as ``INPUT_<NAME>`` variables, saved state as ``STATE_<name>``. Any other
 remote action, and ``docker`` actions, fail the step with a message saying what to do.
+As on GitHub, the actions a composite action uses (at any depth) keep their own state, and
+their post steps run inside the composite action's one post step, last first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -79,7 +80,7 @@ def run_uses(
 
     post = cast(Any, action).post
     condition = _post_condition(getattr(action, "post_if", None))
-    return _Post(number, _short(uses), condition, lambda c: post(c, inputs), step.id)
+    return _Post(number, _short(uses), condition, lambda c: post(c, inputs), ctx.step_id)
 
 
 def _post_condition(post_if: str | None) -> str:
@@ -162,8 +163,8 @@ def _run_local(
     github = {**contexts["github"], "action_path": str(directory)}  # type: ignore[dict-item]
     if action.using == "composite":
         scope = {**contexts, "github": github}
-        _run_composite(runner, number, ctx, scope, functions, action, inputs)
-        return None
+        posts = _run_composite(runner, number, ctx, scope, functions, action, inputs)
+        return _composite_post(runner, number, action.name, ctx.step_id, posts) if posts else None
     if action.using.startswith("node"):
         return _run_node(step, number, ctx, action, directory, inputs)
     _fail(ctx, f"'{step.uses}' runs with '{action.using}', which Shipyard cannot run yet")
@@ -213,7 +214,7 @@ def _inner_step(ctx: StepContext) -> Iterator[_Inner]:
 
 @contextlib.contextmanager
 def _extra_env(ctx: StepContext, extra: Mapping[str, str]) -> Iterator[None]:
-    """An inner ``uses:`` step's ``env``, for the action it runs (exports are kept)."""
+    """An inner ``uses:`` step's ``env`` context, for the action it runs (exports are kept)."""
     env = cast(dict[str, str], ctx.env)
     saved = {name: env.get(name) for name in extra}
     env.update(extra)
@@ -264,7 +265,7 @@ def _run_node(
 
     condition = _post_condition(action.post_if)
     post_entry = action.post
-    return _Post(number, action.name, condition, lambda c: node(post_entry, c), step.id)
+    return _Post(number, action.name, condition, lambda c: node(post_entry, c), ctx.step_id)
 
 
 def _run_composite(
@@ -275,24 +276,35 @@ def _run_composite(
     functions: Functions,
     action: ActionDefinition,
     inputs: Mapping[str, str],
-) -> None:
+) -> list[_Post]:
     """Composite steps run in order inside this step, with their own ``steps`` context.
 
-    Each inner step gets its own outputs and empty environment files; an inner ``uses:``
-    runs its action as a step would (its post step joins the job's).
+    Each inner step gets its own outputs and empty environment files, and its ``env``
+    context as GitHub's runner builds it: the job's exported variables, then the action
+    step's ``env`` context, then its own ``env`` (for its ``if``, ``with``, script, process
+    and a nested action's ``outputs``). An inner ``uses:`` runs its action as a step would,
+    with its own saved state; the post steps of the actions it ran are returned.
     """
-    from shipyard.backends.shells import ShellError, resolve_shell, script_file_name
     from shipyard.engine.evaluation import condition_holds
-    from shipyard.engine.job import which_factory
     from shipyard.plan.conditions import status_functions
 
     local_steps: dict[str, dict[str, object]] = {}
+    posts: list[_Post] = []
     status = "success"
     github = contexts["github"]
     action_path = str(github.get("action_path", "")) if isinstance(github, dict) else ""
+    outer_env = cast(Mapping[str, str], contexts["env"])
     for inner in action.steps:
-        scope = {**contexts, "inputs": dict(inputs), "steps": local_steps, "env": dict(ctx.env)}
+        env_context = {**runner.state.env, **outer_env}
+        scope = {**contexts, "inputs": dict(inputs), "steps": local_steps, "env": env_context}
         fns = {**functions, **status_functions(status=status)}
+        produced: dict[str, str] = {}
+        failed = env_failed = False
+        try:
+            env_context.update(mapping_of(inner.env, scope, fns, what="env"))
+        except EvaluationFailed as error:  # as on GitHub: failed, unless its if: skips it
+            ctx.error(error.message)
+            env_failed = True
         try:
             if not condition_holds(inner.if_, scope, fns):
                 local_steps[inner.id] = {
@@ -301,27 +313,18 @@ def _run_composite(
                     "conclusion": "skipped",
                 }
                 continue
-            env = mapping_of(inner.env, scope, fns, what="env")
-            if inner.run is not None:
-                script = string_of(inner.run, scope, fns, what="run") or ""
-                shell_name = string_of(inner.shell, scope, fns, what="shell")
-                shell = resolve_shell(shell_name, which_factory(ctx.env))
-                path = ctx.temp / script_file_name(shell_name, f"{inner.id}_{time.time_ns()}")
-                path.write_text(shell.fix_up(script), encoding="utf-8")
-                workdir = string_of(inner.working_directory, scope, fns, what="working-directory")
-                with _inner_step(ctx) as done:
-                    ctx.run_process(
-                        shell.argv(str(path)),
-                        cwd=ctx.workspace / workdir if workdir else ctx.workspace,
-                        env={**ctx.env, **env, "GITHUB_ACTION_PATH": action_path},
-                    )
+            if env_failed:
+                failed = True
+            elif inner.run is not None:
+                produced, failed = _composite_run(ctx, inner, scope, fns, action_path)
             else:
-                with _inner_step(ctx) as done, _extra_env(ctx, env):
-                    post = run_uses(runner, inner, number, ctx, scope, fns)
+                with ctx.as_step(f"{ctx.step_id}/{inner.id}"), _inner_step(ctx) as done:
+                    with _extra_env(ctx, env_context):
+                        post = run_uses(runner, inner, number, ctx, scope, fns)
                     if post is not None:
-                        runner.posts.append(post)
-            produced, failed = done.outputs, done.failed
-        except (EvaluationFailed, ShellError) as error:
+                        posts.append(post)
+                produced, failed = done.outputs, done.failed
+        except EvaluationFailed as error:
             ctx.error(error.message)
             produced, failed = {}, True
         outcome = "failure" if failed else "success"
@@ -337,3 +340,48 @@ def _run_composite(
             ctx.set_output(name, string_of(token, scope, functions, what="outputs") or "")
         except EvaluationFailed as error:
             ctx.error(error.message)
+    return posts
+
+
+def _composite_run(
+    ctx: StepContext,
+    inner: Step,
+    scope: dict[str, object],
+    functions: Functions,
+    action_path: str,
+) -> tuple[dict[str, str], bool]:
+    """A composite action's ``run:`` step, logged as a job's is; returns (outputs, failed)."""
+    from shipyard.engine.job import run_script
+
+    script = string_of(inner.run, scope, functions, what="run") or ""
+    shell_name = string_of(inner.shell, scope, functions, what="shell")
+    workdir = string_of(inner.working_directory, scope, functions, what="working-directory")
+    env = {**ctx.env, **cast(Mapping[str, str], scope["env"]), "GITHUB_ACTION_PATH": action_path}
+    with _inner_step(ctx) as done:
+        run_script(ctx, script, shell_name, name=inner.id, directory=workdir, env=env)
+    return done.outputs, done.failed
+
+
+def _composite_post(
+    runner: JobRunner, number: int, name: str, step_id: str, posts: list[_Post]
+) -> _Post:
+    """A composite action's one post step: the post steps of the actions it ran, last first.
+
+    As GitHub's runner does, an action inside a composite action (at any depth) leaves its
+    post step to the composite action's, which runs them in reverse order, each with its
+    action's state; a ``post-if: success()`` one runs only while the job is successful.
+    """
+    from shipyard.engine.job import _Post
+
+    def run(c: StepContext) -> None:
+        for post in reversed(posts):
+            if post.condition == "success" and runner.status != "success":
+                continue
+            with c.as_step(post.step_id):
+                try:
+                    post.run(c)
+                except Exception as error:  # as a job's post step: fails the step, not the run
+                    c.error(str(error))
+                    c.failed = True
+
+    return _Post(number, name, "always", run, step_id)
