@@ -16,7 +16,7 @@ import shutil
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from shipyard.actions.base import RunInfo
 from shipyard.backends.base import Backend, CancelToken
@@ -290,6 +290,10 @@ class JobRunner:
         )
         self.report.steps.append(report)
         try:
+            # as the runner does: the step's own env joins the env context before its name
+            # and its if: are evaluated (an error there fails the step)
+            step_env = mapping_of(step.env, contexts, functions, what="env")
+            contexts["env"] = {**cast(dict[str, str], contexts["env"]), **step_env}
             name = string_of(step.name, contexts, functions, what="name")
             if name:  # shown, recorded and reported: masked as a log line is
                 report.name = self.masker.mask(name)
@@ -307,7 +311,9 @@ class JobRunner:
             return
         self._start(report)
         written = len(self.state.summaries)
-        outcome, outputs = self._execute(step, number, backend, cancel, contexts, functions)
+        outcome, outputs = self._execute(
+            step, number, backend, cancel, contexts, functions, step_env
+        )
         self._keep_summaries(written, number)
         self._finish(report, step, outcome, contexts, functions, outputs)
 
@@ -368,15 +374,14 @@ class JobRunner:
         cancel: CancelToken,
         contexts: dict[str, object],
         functions: dict[str, Callable[..., object]],
+        step_env: dict[str, str],
     ) -> tuple[str, dict[str, str]]:
-        """Run a started step; returns (outcome, outputs)."""
+        """Run a started step (``contexts`` hold its env already); returns (outcome, outputs)."""
         try:
-            step_env = mapping_of(step.env, contexts, functions, what="env")
             minutes = _minutes(value_of(step.timeout_minutes, contexts, what="timeout-minutes"))
         except EvaluationFailed as error:
             self._error(error.message)
             return "failure", {}
-        contexts = {**contexts, "env": {**contexts["env"], **step_env}}  # type: ignore[dict-item]
         if self.timed_out:  # an always() step after the job's timeout: its own limit
             minutes = minutes if minutes is not None else CLEANUP_TIMEOUT_MINUTES
             timeout = minutes * 60
