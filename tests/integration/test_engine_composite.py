@@ -340,12 +340,16 @@ def test_a_failing_inner_run_step_logs_its_header_and_exit_code_like_a_jobs_step
     bash = f"shell: {BASH} --noprofile --norc -e -o pipefail {{0}}"
     assert log.step("Run ./.github/actions/c") == [
         "##[group]Run echo before",
+        "echo before",
         bash,
         "##[endgroup]",
         "before",
         '##[group]Run echo "hi $WHO"',
+        'echo "hi $WHO"',
         "exit 3",
         bash,
+        "env:",
+        "  WHO: inner",
         "##[endgroup]",
         "hi inner",
         "##[error]Process completed with exit code 3.",

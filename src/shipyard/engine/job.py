@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -86,13 +87,15 @@ def run_script(
     *,
     name: str,
     directory: str | None,
+    env_context: Mapping[str, str],
     env: Mapping[str, str] | None = None,
 ) -> None:
     """Run a ``run:`` script as the runner does, for a job's step or a composite action's.
 
-    The ``Run …`` group (the script, then the shell), the process in ``directory`` (under
-    the workspace) with ``env`` (default: the step's), then the runner's error line for a
-    non-zero exit code. A shell that cannot be found fails the step.
+    The ``Run <first line>`` group (the whole script, the shell, the step's ``env_context``),
+    the process in ``directory`` (under the workspace) with ``env`` (default: the step's),
+    then the runner's error line for a non-zero exit code. A shell that cannot be found
+    fails the step.
     """
     try:
         shell = resolve_shell(shell_name, which_factory(ctx.env if env is None else env))
@@ -102,12 +105,9 @@ def run_script(
         return
     path = ctx.temp / script_file_name(shell_name, f"{name}_{time.time_ns()}")
     path.write_text(shell.fix_up(script), encoding="utf-8")
-    first, *rest = script.splitlines() or [""]
-    ctx.log(f"##[group]Run {first}")
-    for line in rest:
-        ctx.log(line)
-    ctx.log(f"shell: {shell.display}")
-    ctx.log("##[endgroup]")
+    first = re.split(r"[\r\n]", script.lstrip(" \t\r\n"), maxsplit=1)[0]
+    lines = script.replace("\r\n", "\n").rstrip("\n").split("\n")
+    ctx.log_details(f"Run {first}", lines, shell=shell.display, env=env_context)
     cwd = ctx.workspace / directory if directory else ctx.workspace
     result = ctx.run_process(shell.argv(str(path)), cwd=cwd, env=env)
     code = result.exit_code
@@ -471,7 +471,10 @@ class JobRunner:
         directory = string_of(
             step.working_directory, contexts, functions, what="working-directory"
         ) or self._default("working-directory", contexts)
-        run_script(ctx, script, shell_name, name=step.id, directory=directory)
+        env_context = cast(dict[str, str], contexts["env"])
+        run_script(
+            ctx, script, shell_name, name=step.id, directory=directory, env_context=env_context
+        )
 
     def _default(self, key: str, contexts: dict[str, object]) -> str | None:
         """``defaults.run.<key>``: the job's, else the workflow's."""

@@ -167,6 +167,34 @@ class StepContext:
     def log(self, line: str) -> None:
         self._log(self._masker.mask(line))
 
+    def log_details(
+        self,
+        title: str,
+        lines: Sequence[str] = (),
+        *,
+        shell: str | None = None,
+        inputs: Mapping[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        """The ``##[group]Run …`` block the runner prints before a step's main part: a
+        script's lines and shell, or an action's non-empty ``with:`` inputs, then the step's
+        ``env`` context (``PrintActionDetails``)."""
+        self.log(f"##[group]{title}")
+        for line in lines:
+            self.log(line)
+        if shell is not None:
+            self.log(f"shell: {shell}")
+        given = {k: v for k, v in (inputs or {}).items() if v}
+        if given:
+            self.log("with:")
+            for key, value in given.items():
+                self.log(f"  {key}: {value}")
+        if env:
+            self.log("env:")
+            for key, value in env.items():
+                self.log(f"  {key}: {value}")
+        self.log("##[endgroup]")
+
     def warning(self, message: str) -> None:
         self._annotate(Severity.WARNING, message)
 

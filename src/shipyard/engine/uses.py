@@ -66,10 +66,7 @@ def run_uses(
             hint=f"map it to a local copy: shipyard run --action {uses}=PATH",
         )
         return None
-    ctx.log(f"##[group]Run {uses}")
-    for key, value in inputs.items():
-        ctx.log(f"  {key}: {value}")
-    ctx.log("##[endgroup]")
+    ctx.log_details(f"Run {uses}", inputs=inputs, env=cast(Mapping[str, str], contexts["env"]))
     try:
         action.main(ctx, inputs)
     except ActionFailed as error:
@@ -358,7 +355,15 @@ def _composite_run(
     workdir = string_of(inner.working_directory, scope, functions, what="working-directory")
     env = {**ctx.env, **cast(Mapping[str, str], scope["env"]), "GITHUB_ACTION_PATH": action_path}
     with _inner_step(ctx) as done:
-        run_script(ctx, script, shell_name, name=inner.id, directory=workdir, env=env)
+        run_script(
+            ctx,
+            script,
+            shell_name,
+            name=inner.id,
+            directory=workdir,
+            env_context=cast(Mapping[str, str], scope["env"]),
+            env=env,
+        )
     return done.outputs, done.failed
 
 
