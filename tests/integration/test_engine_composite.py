@@ -279,9 +279,10 @@ def test_post_steps_of_a_composite_actions_actions_run_in_its_one_post_step_last
         (3, True, "Post b", "success"),
         (2, True, "Post a", "success"),
     ]
-    assert log.step("Run ./.github/actions/a") == ["main one", "main two", "main three"]
-    assert log.step("Post b") == ["post four state=four"]
+    assert _output(log.step("Run ./.github/actions/a")) == ["main one", "main two", "main three"]
+    assert log.step("Post b") == ["Post job cleanup.", "post four state=four"]
     assert log.step("Post a") == [
+        "Post job cleanup.",
         "post three state=three",
         "post two state=two",
         "post one state=one",
@@ -311,7 +312,7 @@ def test_inner_post_steps_keep_their_post_if_under_the_composite_actions_post_st
         (3, False, "failure"),
         (2, True, "success"),
     ]
-    assert log.step("Post a") == ["post always state=always"]
+    assert log.step("Post a") == ["Post job cleanup.", "post always state=always"]
 
 
 # -- the log of an inner run: step ---------------------------------------------------------
@@ -339,6 +340,8 @@ def test_a_failing_inner_run_step_logs_its_header_and_exit_code_like_a_jobs_step
     assert report.result == "failure"
     bash = f"shell: {BASH} --noprofile --norc -e -o pipefail {{0}}"
     assert log.step("Run ./.github/actions/c") == [
+        "##[group]Run ./.github/actions/c",
+        "##[endgroup]",
         "##[group]Run echo before",
         "echo before",
         bash,
@@ -357,3 +360,17 @@ def test_a_failing_inner_run_step_logs_its_header_and_exit_code_like_a_jobs_step
     assert [(a.level, a.message) for a in report.annotations] == [
         (Severity.ERROR, "Process completed with exit code 3.")
     ]
+
+
+def _output(lines: list[str]) -> list[str]:
+    """A step's log without the ``##[group]Run …`` blocks that describe what runs."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("##[group]Run "):
+            inside = True
+        elif line == "##[endgroup]" and inside:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return out

@@ -502,6 +502,7 @@ class JobRunner:
         }
         ctx = self._context(post.step_id, backend, CancelToken(), env, 300.0)
         written = len(self.state.summaries)
+        ctx.log("Post job cleanup.")  # the runner's first line of a post step
         try:
             post.run(ctx)
         except Exception as error:  # an action's post failure fails the step, not the run

@@ -157,6 +157,7 @@ def _run_local(
         return None
     action = loaded
     inputs = _inputs_context(action, given, contexts)
+    ctx.log_details(f"Run {step.uses}", inputs=inputs, env=cast(Mapping[str, str], contexts["env"]))
     github = {**contexts["github"], "action_path": str(directory)}  # type: ignore[dict-item]
     if action.using == "composite":
         scope = {**contexts, "github": github}
