@@ -35,6 +35,7 @@ from shipyard.engine.evaluation import (
 from shipyard.engine.observer import JobReport, RunObserver, StepReport
 from shipyard.engine.settings import RunSettings, host_serves
 from shipyard.engine.step import JobState, StepContext
+from shipyard.expr import to_display_string
 from shipyard.plan.conditions import status_functions
 from shipyard.reports.gates import GATES_FILE_ENV
 from shipyard.stepio.events import Annotation
@@ -42,7 +43,7 @@ from shipyard.stepio.masking import Masker
 from shipyard.tools.publish import COMMENT_FILE_ENV
 from shipyard.valueclass import dataclass, field
 from shipyard.workflow.model import Job, Step, Workflow
-from shipyard.workflow.tokens import MappingToken, StringToken
+from shipyard.workflow.tokens import StringToken
 
 DEFAULT_JOB_TIMEOUT_MINUTES = 360.0
 CLEANUP_TIMEOUT_MINUTES = 5.0
@@ -477,12 +478,13 @@ class JobRunner:
         )
 
     def _default(self, key: str, contexts: dict[str, object]) -> str | None:
-        """``defaults.run.<key>``: the job's, else the workflow's."""
+        """``defaults.run.<key>``: the job's, else the workflow's (unravelled: an
+        ``${{ insert }}`` there counts)."""
         for token in (self.spec.job.defaults, self.spec.workflow.defaults):
-            if isinstance(token, MappingToken):
-                run = token.get("run")
-                if isinstance(run, MappingToken) and run.get(key) is not None:
-                    return string_of(run.get(key), contexts, what=f"defaults.run.{key}")
+            defaults = value_of(token, contexts, what="defaults")
+            run = defaults.get("run") if isinstance(defaults, dict) else None
+            if isinstance(run, dict) and run.get(key) is not None:
+                return to_display_string(run[key])
         return None
 
     def _post(
