@@ -22,6 +22,17 @@ def parse_pairs(values: list[str], option: str) -> dict[str, str]:
     return out
 
 
+def parse_choices(values: list[str], option: str) -> dict[str, tuple[str, ...]]:
+    """``--option NAME=VALUE`` given several times: each NAME with every VALUE given for it."""
+    out: dict[str, tuple[str, ...]] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"bad {option} {item!r}", hint=f"write it as {option} NAME=VALUE")
+        out[key.strip()] = (*out.get(key.strip(), ()), value)
+    return out
+
+
 def collect_pairs(values: list[str], option: str, file: Path | None) -> dict[str, str]:
     """``--option NAME=VALUE`` values over those of ``--option-file FILE``."""
     from_file = read_pairs_file(file, f"{option}-file") if file is not None else {}

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from shipyard.cli.options import collect_pairs, parse_pairs
+from shipyard.cli.options import collect_pairs, parse_choices, parse_pairs
 
 DEFAULT_JOBS = max(4, (os.cpu_count() or 2) * 2)
 
@@ -66,7 +66,7 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
         action="append",
         default=[],
         metavar="K=V",
-        help="only matrix combinations with k=v",
+        help="only matrix combinations with k=v (repeatable; values of one k: any of them)",
     )
     p.add_argument(
         "--jobs",
@@ -211,7 +211,7 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         workflows,
         observer,
         max_jobs=max(1, args.jobs),
-        selection=Selection(tuple(args.job), parse_pairs(args.matrix, "--matrix")),
+        selection=Selection(tuple(args.job), parse_choices(args.matrix, "--matrix")),
         # only an order among several jobs needs them: a one-job run skips the query
         durations=_previous_durations(store, str(repo.resolve()), run_id)
         if sum(len(w.workflow.jobs) for w in workflows) > 1

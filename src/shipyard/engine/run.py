@@ -62,10 +62,10 @@ class RunResult:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """``-j JOB`` and ``--matrix k=v`` filters."""
+    """``-j JOB`` and ``--matrix k=v`` filters (``matrix``: each key with the values allowed)."""
 
     jobs: tuple[str, ...] = ()
-    matrix: Mapping[str, str] = field(default_factory=dict)
+    matrix: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def workflow_github(settings: RunSettings, workflow: Workflow, event: LocalEvent) -> dict[str, Any]:
@@ -228,19 +228,20 @@ class RunEngine:
         return Preparation(skip_reason=why, result_if_skipped=result)
 
     def _filter_matrix(self, instances: tuple[JobInstance, ...]) -> tuple[JobInstance, ...]:
-        wanted = self.selection.matrix
-        if not wanted:
+        """The combinations ``--matrix`` keeps, as act filters them: a key the matrix has
+        must have one of the values given for it (keys compare ignoring case); a key it
+        does not have filters nothing. A job without a matrix is kept whole."""
+        if not self.selection.matrix:
             return instances
+        wanted: dict[str, tuple[str, ...]] = {}
+        for key, values in self.selection.matrix.items():
+            wanted[key.lower()] = (*wanted.get(key.lower(), ()), *values)
         kept = []
         for inst in instances:
-            matrix = inst.matrix or {}
-            lowered = {str(k).lower(): v for k, v in matrix.items()}
-            if all(
-                k.lower() in lowered and _display(lowered[k.lower()]) == v
-                for k, v in wanted.items()
-            ):
+            matrix = {str(k).lower(): v for k, v in (inst.matrix or {}).items()}
+            if all(_display(matrix[k]) in wanted[k] for k in wanted.keys() & matrix.keys()):
                 kept.append(inst)
-        return tuple(kept) if any(i.matrix for i in instances) else instances
+        return tuple(kept)
 
     def _job_concurrency(
         self, run: WorkflowRun, job: Job, contexts: Mapping[str, object]
