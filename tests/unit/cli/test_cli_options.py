@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shipyard.cli.options import collect_pairs, read_pairs_file
+from shipyard.cli.options import collect_pairs, parse_choices, read_pairs_file
 from shipyard.errors import UserError
 
 
@@ -64,3 +64,18 @@ def test_options_win_over_their_file(tmp_path: Path) -> None:
     file.write_text("name=from-file\nlevel=low\n", encoding="utf-8")
     assert collect_pairs(["level=high"], "--input", file) == {"name": "from-file", "level": "high"}
     assert collect_pairs(["a=b=c"], "--input", None) == {"a": "b=c"}
+
+
+def test_choices_gather_every_value_of_a_name() -> None:
+    given = ["python=3.12", "os=linux", "python=3.13", "empty="]
+    assert parse_choices(given, "--matrix") == {
+        "python": ("3.12", "3.13"),
+        "os": ("linux",),
+        "empty": ("",),
+    }
+    with pytest.raises(UserError) as caught:
+        parse_choices(["python"], "--matrix")
+    assert (caught.value.message, caught.value.hint) == (
+        "bad --matrix 'python'",
+        "write it as --matrix NAME=VALUE",
+    )
