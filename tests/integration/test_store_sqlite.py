@@ -95,6 +95,20 @@ def test_a_new_migration_is_applied_once_and_keeps_data(tmp_path: Path) -> None:
         conn.close()
 
 
+def test_records_of_the_first_schema_read_on_after_the_environment_columns(
+    tmp_path: Path,
+) -> None:
+    connect(tmp_path / "shipyard.db", MIGRATIONS[:1]).close()  # a Shipyard of schema 1
+    with SqlStore(tmp_path) as store:
+        run_id = store.create_run("/r", "push", "r", "s", T0)
+        job = store.add_job(run_id, store.add_workflow(run_id, "w.yml", "W"), "a", "a", "a", None)
+        (record,) = store.get_run(run_id).jobs
+        assert (record.environment, record.environment_url) == (None, None)
+        store.update_job(job, status="in_progress", environment="staging")
+        (record,) = store.get_run(run_id).jobs
+        assert record.environment == "staging"
+
+
 def test_a_failed_migration_changes_nothing(tmp_path: Path) -> None:
     SqlStore(tmp_path).close()
     broken = [*MIGRATIONS, "CREATE TABLE extra (a INTEGER);\nINSERT INTO nowhere VALUES (1);"]

@@ -39,9 +39,21 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
         "--input-file", type=Path, metavar="FILE", help="workflow_dispatch inputs, a dotenv file"
     )
     p.add_argument("--event-path", type=Path, metavar="FILE", help="a full event payload (JSON)")
-    p.add_argument("--secret", action="append", default=[], metavar="K=V", help="a secret")
+    p.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a secret (ENV:K=V: only for jobs in environment ENV)",
+    )
     p.add_argument("--secret-file", type=Path, metavar="FILE", help="secrets, a dotenv file")
-    p.add_argument("--var", action="append", default=[], metavar="K=V", help="a `vars` variable")
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a `vars` variable (ENV:K=V: only for jobs in environment ENV)",
+    )
     p.add_argument("--var-file", type=Path, metavar="FILE", help="`vars` variables, a dotenv file")
     p.add_argument("--env", action="append", default=[], metavar="K=V", help="extra environment")
     p.add_argument("--env-file", type=Path, metavar="FILE", help="extra environment, a dotenv file")
@@ -175,7 +187,12 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
     )
     detail = store.get_run(run_id)
     run_dir = home / "runs" / str(run_id)
-    secrets = collect_pairs(args.secret, "--secret", args.secret_file)
+    from shipyard.engine.environment import split_scoped
+
+    secrets, environment_secrets = split_scoped(
+        collect_pairs(args.secret, "--secret", args.secret_file)
+    )
+    variables, environment_vars = split_scoped(collect_pairs(args.var, "--var", args.var_file))
     settings = RunSettings(
         repo=repo,
         run_id=run_id,
@@ -185,7 +202,9 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         event=event,
         backend_factory=lambda: HostBackend(kill_leftovers=False),
         secrets=secrets,
-        vars=collect_pairs(args.var, "--var", args.var_file),
+        vars=variables,
+        environment_secrets=environment_secrets,
+        environment_vars=environment_vars,
         env=_with_shipyard_on_path(
             {**host_environment(), **collect_pairs(args.env, "--env", args.env_file)}, home
         ),

@@ -91,7 +91,8 @@ class PlainView(_Base):
 
     def job_started(self, report: JobReport) -> None:
         super().job_started(report)
-        self._print(report, "job started")
+        where = f" (environment {report.environment})" if report.environment else ""
+        self._print(report, f"job started{where}")
 
     def step_started(self, report: JobReport, step: StepReport) -> None:
         super().step_started(report, step)
@@ -116,6 +117,8 @@ class PlainView(_Base):
         super().job_finished(report)
         why = f": {report.skip_reason}" if report.skip_reason else ""
         self._print(report, f"job {report.result}{why}")
+        if report.environment_url:
+            self._print(report, f"environment {report.environment}: {report.environment_url}")
 
     def _print(self, report: JobReport, text: str) -> None:
         prefix = f"[{self.label(report)}] "
@@ -151,6 +154,9 @@ class LiveView(_Base):
         super().job_finished(report)
         if report.skip_reason:
             self._above(f"{'skipped':>9}  {self.label(report)}: {report.skip_reason}")
+        if report.environment_url:
+            url = f"{report.environment}: {report.environment_url}"
+            self._above(f"{'deployed':>9}  {self.label(report)}: environment {url}")
 
     def _above(self, text: str) -> None:
         with self.lock:

@@ -124,6 +124,9 @@ def _job_lines(detail: RunDetail, job: JobRecord, files: dict[tuple[int, int], P
     lines = [f"  job {job.name}: {word}{why}{took}{key}"]
     if job.runner:
         lines.append(f"    runner: {job.runner}")
+    if job.environment:
+        url = f" ({job.environment_url})" if job.environment_url else ""
+        lines.append(f"    environment: {job.environment}{url}")
     for step in detail.steps_of(job.pk):
         lines.append(f"    {_step_text(detail, step)}")
     if job.outputs:
@@ -190,6 +193,8 @@ def detail_json(detail: RunDetail, files: dict[tuple[int, int], Path]) -> dict[s
             "result": _word(detail, job.status, job.conclusion),
             "skip_reason": job.skip_reason,
             "runner": job.runner,
+            "environment": job.environment,
+            "environment_url": job.environment_url,
             "outputs": job.outputs,
             "started_at": utc_text(job.started_at),
             "completed_at": utc_text(job.completed_at),

@@ -24,6 +24,12 @@ from shipyard.backends.base import Backend, CancelToken
 from shipyard.backends.shells import ShellError, resolve_shell, script_file_name
 from shipyard.diagnostics import Severity
 from shipyard.engine.contexts import JobPaths, default_env, runner_context
+from shipyard.engine.environment import (
+    Environment,
+    evaluate_environment,
+    evaluate_url,
+    scoped_values,
+)
 from shipyard.engine.evaluation import (
     EvaluationFailed,
     condition_holds,
@@ -135,6 +141,7 @@ class JobRunner:
         self.status = "success"
         self.steps_context: dict[str, dict[str, object]] = {}
         self.posts: list[_Post] = []
+        self.environment: Environment | None = None
         self.timed_out = False
         self.job_env: dict[str, str] = dict(spec.workflow_env)
         self.deadline = time.monotonic() + DEFAULT_JOB_TIMEOUT_MINUTES * 60
@@ -157,6 +164,10 @@ class JobRunner:
             report.started = None
             self.observer.job_finished(report)
             return report
+        try:
+            self._enter_environment(base)
+        except EvaluationFailed as error:
+            return self._fail_early(str(error.message))
         if self.spec.job.container is not None or self.spec.job.services is not None:
             what = "container" if self.spec.job.container is not None else "services"
             return self._fail_early(
@@ -173,11 +184,40 @@ class JobRunner:
                 kill()
             shutil.rmtree(self.paths.temp, ignore_errors=True)
         report.outputs = self.outputs(base) if self.status != "skipped" else {}
+        self._environment_url(base)
         report.result = self.status
         report.annotations = list(self.state.annotations)
         report.ended = time.time()
         self.observer.job_finished(report)
         return report
+
+    def _enter_environment(self, base: dict[str, object]) -> None:
+        """``environment``: its name now, and its secrets and variables over the run's."""
+        self.environment = evaluate_environment(
+            self.spec.job.environment, base, self._functions("success")
+        )
+        if self.environment is None:
+            return
+        self.report.environment = self.environment.name
+        settings = self.settings
+        secrets = scoped_values(settings.secrets, settings.environment_secrets, self.environment)
+        for value in secrets.values():
+            self.masker.add_secret(value)
+        base["secrets"] = {"GITHUB_TOKEN": "", **secrets}
+        base["vars"] = scoped_values(settings.vars, settings.environment_vars, self.environment)
+
+    def _environment_url(self, base: dict[str, object]) -> None:
+        """The environment's ``url``, evaluated once the steps are done, as on GitHub."""
+        if self.environment is None or self.environment.url is None:
+            return
+        contexts = self._contexts(base, self.status)
+        try:
+            url = evaluate_url(self.environment, contexts, self._functions(self.status))
+        except EvaluationFailed as error:
+            self._error(error.message)
+            self.status = "failure"
+            return
+        self.report.environment_url = self.masker.mask(url) if url else None
 
     def _fail_early(self, message: str) -> JobReport:
         self.report.annotations.append(Annotation(level=Severity.ERROR, message=message))

@@ -39,6 +39,8 @@ class JobReport:
     outputs: dict[str, str] = field(default_factory=dict)
     steps: list[StepReport] = field(default_factory=list)
     skip_reason: str | None = None
+    environment: str | None = None  # jobs.<id>.environment: its name, and its url at the end
+    environment_url: str | None = None
     annotations: list[Annotation] = field(default_factory=list)
     summaries: list[tuple[int, str]] = field(default_factory=list)  # (step number, Markdown)
     started: float | None = None

@@ -167,6 +167,8 @@ class Recorder:
             outputs=report.outputs,
             runner="host" if report.started else None,
             skip_reason=report.skip_reason,
+            environment=report.environment,
+            environment_url=report.environment_url,
         )
         for annotation in report.annotations:
             self.store.add_annotation(

@@ -30,6 +30,9 @@ class RunSettings:
     backend_factory: Callable[[], Backend]
     secrets: Mapping[str, str] = field(default_factory=dict)
     vars: Mapping[str, str] = field(default_factory=dict)
+    # environment name -> its own secrets / variables (over the repository's)
+    environment_secrets: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    environment_vars: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)  # the process environment base
     workspace_mode: str = "snapshot"
     platforms: Mapping[str, str] = field(default_factory=dict)  # label -> "host"

@@ -72,6 +72,8 @@ class Store(Protocol):
         outputs: Mapping[str, str] | None = None,
         runner: str | None = None,
         skip_reason: str | None = None,
+        environment: str | None = None,
+        environment_url: str | None = None,
     ) -> None:
         """Set a job's status and conclusion; every other field left None keeps its value."""
 

@@ -55,6 +55,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX steps_by_job ON steps (job_pk);
     CREATE INDEX annotations_by_run ON annotations (run_id);
     """,
+    """
+    ALTER TABLE jobs ADD COLUMN environment TEXT;
+    ALTER TABLE jobs ADD COLUMN environment_url TEXT;
+    """,
 ]
 
 

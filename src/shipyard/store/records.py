@@ -82,6 +82,8 @@ class JobRecord:
     outputs: Mapping[str, str] | None = None
     runner: str | None = None
     skip_reason: str | None = None
+    environment: str | None = None  # jobs.<id>.environment's name, and its url once known
+    environment_url: str | None = None
 
     @property
     def duration(self) -> float | None:

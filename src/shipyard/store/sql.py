@@ -37,7 +37,7 @@ _RUN = "id, number, repo, event, ref, sha, status, conclusion, started_at, compl
 _WORKFLOW = "id, run_id, path, name, status, conclusion, started_at, completed_at"
 _JOB = (
     "id AS pk, run_id, workflow_id, job_key, job_id, name, matrix, status, conclusion, "
-    "started_at, completed_at, outputs, runner, skip_reason"
+    "started_at, completed_at, outputs, runner, skip_reason, environment, environment_url"
 )
 _STEP = (
     "id AS pk, job_pk, number, step_id, name, status, outcome, conclusion, started_at, completed_at"
@@ -138,6 +138,8 @@ class SqlStore(BlobStore):
         outputs: Mapping[str, str] | None = None,
         runner: str | None = None,
         skip_reason: str | None = None,
+        environment: str | None = None,
+        environment_url: str | None = None,
     ) -> None:
         """Set a job's status; every other field left None keeps its value."""
         check_result(f"job {job_pk}", status, conclusion)
@@ -147,6 +149,8 @@ class SqlStore(BlobStore):
             "outputs": _json(None if outputs is None else dict(outputs)),
             "runner": runner,
             "skip_reason": skip_reason,
+            "environment": environment,
+            "environment_url": environment_url,
         }
         self._set("jobs", job_pk, {"status": status, "conclusion": conclusion}, kept)
 

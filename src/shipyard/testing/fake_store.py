@@ -128,6 +128,8 @@ class FakeStore:
         outputs: Mapping[str, str] | None = None,
         runner: str | None = None,
         skip_reason: str | None = None,
+        environment: str | None = None,
+        environment_url: str | None = None,
     ) -> None:
         """Set a job's status; every other field left None keeps its value."""
         check_result(f"job {job_pk}", status, conclusion)
@@ -137,6 +139,8 @@ class FakeStore:
             outputs=_json(outputs),
             runner=runner,
             skip_reason=skip_reason,
+            environment=environment,
+            environment_url=environment_url,
         )
         self._update(self.jobs, job_pk, "job", kept, status=status, conclusion=conclusion)
 

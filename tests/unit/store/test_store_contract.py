@@ -91,7 +91,11 @@ def test_the_whole_tree_reads_back(store: Store) -> None:
     store.update_job(
         job, status="completed", conclusion="success", completed_at=at(4), outputs={"v": "1"}
     )
+    store.update_job(other, status="in_progress", environment="production")
     store.update_job(other, status="completed", conclusion="skipped", skip_reason="needs failed")
+    store.update_job(
+        job, status="completed", conclusion="success", environment_url="https://example.test"
+    )
     store.update_workflow(wf, status="completed", conclusion="success", completed_at=at(5))
     note = store.add_annotation(run_id, job, "error", "boom", file="a.py", line=3, col=7, title="T")
     detail = store.get_run(run_id)
@@ -105,10 +109,11 @@ def test_the_whole_tree_reads_back(store: Store) -> None:
         JobRecord(
             job, run_id, wf, "test (3.12)", "test", "test (3.12)", {"python": "3.12"},
             "completed", "success", at(1), at(4), {"v": "1"}, "host", None,
+            None, "https://example.test",
         ),
         JobRecord(
             other, run_id, wf, "deploy", "deploy", "Deploy", None,
-            "completed", "skipped", None, None, None, None, "needs failed",
+            "completed", "skipped", None, None, None, None, "needs failed", "production",
         ),
     )  # fmt: skip
     assert detail.steps == (
