@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from shipyard.engine.contexts import RUNNER_OWNED, runner_owned
 from shipyard.engine.evaluation import EvaluationFailed, mapping_of, string_of, value_of
 from shipyard.engine.step import StepContext
 from shipyard.engine.uses import Functions, run_uses
@@ -135,7 +136,7 @@ def run_composite(
                 produced, failed = _composite_run(ctx, inner, scope, fns, action_path)
             else:
                 with ctx.as_step(f"{ctx.step_id}/{inner.id}"), _inner_step(ctx) as done:
-                    with _extra_env(ctx, env_context):
+                    with _extra_env(ctx, _overridable(env_context)):
                         post = run_uses(runner, inner, number, ctx, scope, fns)
                     if post is not None:
                         posts.append(post)
@@ -172,7 +173,12 @@ def _composite_run(
     script = string_of(inner.run, scope, functions, what="run") or ""
     shell_name = string_of(inner.shell, scope, functions, what="shell")
     workdir = string_of(inner.working_directory, scope, functions, what="working-directory")
-    env = {**ctx.env, **cast(Mapping[str, str], scope["env"]), "GITHUB_ACTION_PATH": action_path}
+    env = {
+        **ctx.env,
+        **cast(Mapping[str, str], scope["env"]),
+        **runner_owned(ctx.env),
+        "GITHUB_ACTION_PATH": action_path,
+    }
     with _inner_step(ctx) as done:
         run_script(
             ctx,
@@ -209,3 +215,8 @@ def composite_post(
                     c.failed = True
 
     return _Post(number, name, "always", run, step_id)
+
+
+def _overridable(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the runner's own variables, which a step cannot override."""
+    return {k: v for k, v in env.items() if k not in RUNNER_OWNED}

@@ -121,3 +121,19 @@ def default_env(github: Mapping[str, Any], runner: Mapping[str, Any]) -> dict[st
     if runner.get("debug"):
         env["RUNNER_DEBUG"] = "1"
     return env
+
+
+def runner_owned(env: Mapping[str, str]) -> dict[str, str]:
+    """The variables of ``env`` a workflow cannot override: the default ``GITHUB_*`` and
+    ``RUNNER_*`` ones and the file commands' (the runner sets them after the step's env,
+    as the docs promise); ``CI`` it can."""
+    return {k: env[k] for k in RUNNER_OWNED if k in env}
+
+
+RUNNER_OWNED = frozenset(
+    [
+        *(k for k in default_env({}, {"debug": True}) if k.startswith(("GITHUB_", "RUNNER_"))),
+        *("GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_PATH", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"),
+        *("GITHUB_ACTION", "GITHUB_ACTION_PATH"),
+    ]
+)

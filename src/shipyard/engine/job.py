@@ -23,7 +23,7 @@ from shipyard.actions.base import RunInfo
 from shipyard.backends.base import Backend, CancelToken
 from shipyard.backends.shells import ShellError, resolve_shell, script_file_name
 from shipyard.diagnostics import Severity
-from shipyard.engine.contexts import JobPaths, default_env, runner_context
+from shipyard.engine.contexts import JobPaths, default_env, runner_context, runner_owned
 from shipyard.engine.environment import (
     Environment,
     evaluate_environment,
@@ -52,6 +52,14 @@ from shipyard.workflow.model import Job, Step, Workflow
 from shipyard.workflow.tokens import StringToken
 
 DEFAULT_JOB_TIMEOUT_MINUTES = 360.0
+# github.<key>: the step's file-command files, as the runner sets them before the step runs
+_FILE_CONTEXT = {
+    "env": "GITHUB_ENV",
+    "output": "GITHUB_OUTPUT",
+    "path": "GITHUB_PATH",
+    "state": "GITHUB_STATE",
+    "step_summary": "GITHUB_STEP_SUMMARY",
+}
 CLEANUP_TIMEOUT_MINUTES = 5.0
 """How long an ``always()`` step may run after the job timed out (unless it sets its own)."""
 
@@ -250,6 +258,7 @@ class JobRunner:
             "action_path": "",
             "action_ref": "",
             "action_repository": "",
+            "ref_protected": False,  # as GITHUB_REF_PROTECTED: no protection rules here
             "token": settings.secrets.get("GITHUB_TOKEN", ""),
         }
         self.runner = runner_context(self.paths, debug=settings.debug)
@@ -325,6 +334,7 @@ class JobRunner:
     ) -> None:
         status = self._current_status(cancel)
         contexts = self._contexts(base, status)
+        contexts["github"] = {**cast(dict[str, object], contexts["github"]), "action": step.id}
         functions = self._functions(status)
         report = StepReport(
             number=number, id=step.user_id, name=self.masker.mask(_default_name(step))
@@ -431,17 +441,21 @@ class JobRunner:
             timeout = min(remaining, minutes * 60) if minutes is not None else remaining
         step_cancel = CancelToken()
         unlink = cancel.on_cancel(step_cancel.cancel) if not cancel.cancelled else lambda: None
+        defaults = default_env(self.github, self.runner)
         env = {
             **self.settings.env,
-            **default_env(self.github, self.runner),
+            **defaults,
             **self.job_env,
             **self.state.env,
             **step_env,
+            **runner_owned(defaults),
             "GITHUB_ACTION": step.id,
             GATES_FILE_ENV: str(self.settings.run_dir / "gates.jsonl"),
             COMMENT_FILE_ENV: str(self.settings.run_dir / "comment.md"),
         }
         ctx = self._context(step.id, backend, step_cancel, env, max(timeout, 0.001))
+        files = {key: ctx.env[name] for key, name in _FILE_CONTEXT.items()}
+        contexts = {**contexts, "github": {**cast(dict[str, object], contexts["github"]), **files}}
         try:
             if step.run is not None:
                 self._run_script(step, ctx, contexts, functions)
@@ -460,7 +474,10 @@ class JobRunner:
         if ctx.timed_out and not self.timed_out and time.monotonic() >= self.deadline:
             self._timed_out()
         elif ctx.timed_out:
-            ctx.error(f"The action has timed out after {_format_minutes(minutes or 0)} minutes.")
+            name = self.report.steps[-1].name if self.report.steps else step.id
+            ctx.error(
+                f"The action '{name}' has timed out after {_format_minutes(minutes or 0)} minutes."
+            )
         if ctx.cancelled and not ctx.timed_out:
             return "cancelled", ctx.outputs
         return ("failure" if ctx.failed else "success"), ctx.outputs
@@ -536,11 +553,13 @@ class JobRunner:
             return
         self.report.steps.append(report)
         self._start(report)
+        defaults = default_env(self.github, self.runner)
         env = {
             **self.settings.env,
-            **default_env(self.github, self.runner),
+            **defaults,
             **self.job_env,
             **self.state.env,
+            **runner_owned(defaults),
         }
         ctx = self._context(post.step_id, backend, CancelToken(), env, 300.0)
         written = len(self.state.summaries)
