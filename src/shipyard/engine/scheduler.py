@@ -263,7 +263,9 @@ class Scheduler:
         state.running.pop(index, None)
         self._running_total -= 1
         state.finished[index] = result
-        state.outputs.update(result.outputs)
+        for name, value in result.outputs.items():  # a matrix's outputs combine: an
+            if value or name not in state.outputs:  # empty one never hides another's
+                state.outputs[name] = value
         self._listen("finished", key, (index, result))
         seen = result.counts_as or result.result
         prep = state.prep
