@@ -112,6 +112,8 @@ class RunEngine:
         self.max_jobs = max_jobs
         self.selection = selection
         self.key_prefix = key_prefix  # "<caller job>#<instance>/" in a called workflow
+        # node key -> whether a job up its needs chain failed (job-level failure())
+        self._failed_upstream: dict[str, bool] = {}
         self.scheduler: Scheduler | None = None
 
     def job_key(self, run: WorkflowRun, job: Job, index: int) -> str:
@@ -174,7 +176,14 @@ class RunEngine:
             "needs": needs_ctx,
         }
         status = "cancelled" if cancelled else "success"
-        functions = status_functions(status=status, needs=needs_ctx, job_level=True)
+        ancestor_failed = any(
+            r.result == "failure" or self._failed_upstream.get(key, False)
+            for key, r in needs.items()
+        )
+        self._failed_upstream[node.key] = ancestor_failed
+        functions = status_functions(
+            status=status, needs=needs_ctx, job_level=True, ancestor_failed=ancestor_failed
+        )
         try:
             runs = condition_holds(job.if_, contexts, functions)
         except EvaluationFailed as error:

@@ -36,8 +36,13 @@ def status_functions(
     status: str | None = None,
     needs: Mapping[str, object] | None = None,
     job_level: bool = False,
+    ancestor_failed: bool = False,
 ) -> dict[str, HostFunction]:
-    """Host functions for an ``if:``; ``status`` absent means success."""
+    """Host functions for an ``if:``; ``status`` absent means success.
+
+    At job level, ``failure()`` is also true when a job further up the ``needs`` chain
+    failed (``ancestor_failed``), as GitHub documents it.
+    """
     needs = needs or {}
     current = (status or "success").lower()
 
@@ -51,7 +56,7 @@ def status_functions(
     def failure(*ids: object) -> bool:
         if ids:
             return any(r == "failure" for r in _results(needs, ids))
-        if job_level and any(r == "failure" for r in _results(needs, ())):
+        if job_level and (ancestor_failed or any(r == "failure" for r in _results(needs, ()))):
             return True
         return current == "failure"
 
