@@ -5,6 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
+from shipyard.actions.globs import PatternError
+from shipyard.engine.evaluation import hash_files_function
+from shipyard.expr import EvaluationError
 from shipyard.hashfiles import hash_files, matcher
 
 
@@ -57,4 +62,27 @@ def test_files_outside_the_workspace_are_not_hashed(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (tmp_path / "outside.txt").write_bytes(b"x")
-    assert hash_files(workspace, ["../outside.txt"]) == ""
+    assert hash_files(workspace, [str(tmp_path / "outside.txt")]) == ""
+
+
+@pytest.mark.parametrize("pattern", ["../outside.txt", "a/../b/*", "b/./x", "!../x"])
+def test_relative_pathing_is_refused_as_actions_glob_refuses_it(
+    tmp_path: Path, pattern: str
+) -> None:
+    written = pattern.lstrip("!")
+    with pytest.raises(PatternError) as caught:
+        hash_files(tmp_path, [pattern])
+    assert str(caught.value) == (
+        f"Invalid pattern '{written}'. Relative pathing '.' and '..' is not allowed."
+    )
+    assert hash_files(tmp_path, ["./*.txt"]) == ""  # a leading `.` is the workspace
+
+
+def test_the_hash_files_function_fails_in_the_runners_words(tmp_path: Path) -> None:
+    function = hash_files_function(tmp_path)
+    with pytest.raises(EvaluationError) as caught:
+        function("../**", "it's")
+    assert caught.value.message == (
+        f"hashFiles('../**, it''s') failed. Fail to hash files under directory '{tmp_path}' "
+        "(Invalid pattern '../**'. Relative pathing '.' and '..' is not allowed.)"
+    )

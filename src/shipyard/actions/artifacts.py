@@ -29,7 +29,7 @@ from shipyard.actions.artifact_store import (
     store_artifact,
 )
 from shipyard.actions.base import ActionFailed, StepServices
-from shipyard.actions.globs import glob_paths, parse_patterns, search_paths
+from shipyard.actions.globs import PatternError, glob_paths, parse_patterns, search_paths
 from shipyard.actions.inputs import failure, read_inputs, resolve_path
 
 UPLOAD_INPUTS = {
@@ -88,9 +88,15 @@ class UploadArtifact:
         if level and not 0 <= int(level) <= 9:
             raise ActionFailed("Invalid compression-level. Valid values are 0-9")
         overwrite, hidden = args.flag("overwrite"), args.flag("include-hidden-files")
-        patterns = parse_patterns(
-            args.lines("path"), cwd=services.workspace, env=services.env, implicit_descendants=True
-        )
+        try:
+            patterns = parse_patterns(
+                args.lines("path"),
+                cwd=services.workspace,
+                env=services.env,
+                implicit_descendants=True,
+            )
+        except PatternError as error:
+            raise ActionFailed(str(error)) from None
         files = glob_paths(patterns, exclude_hidden=not hidden, directories=False)
         if not files:
             message = (

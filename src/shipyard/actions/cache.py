@@ -22,7 +22,7 @@ from collections.abc import Mapping
 
 from shipyard.actions.base import ActionFailed, StepServices
 from shipyard.actions.cache_store import CacheStore, cache_root, cache_version, restore_archive
-from shipyard.actions.globs import glob_paths, parse_patterns
+from shipyard.actions.globs import PatternError, glob_paths, parse_patterns
 from shipyard.actions.inputs import Inputs, read_inputs
 
 RESTORE_INPUTS = {
@@ -92,9 +92,13 @@ def save(services: StepServices, args: Inputs, key: str) -> None:
     if not paths:
         raise ActionFailed("Input required and not supplied: path")
     _check_key(key)
-    patterns = parse_patterns(
-        paths, cwd=services.workspace, env=services.env, implicit_descendants=False
-    )
+    try:
+        patterns = parse_patterns(
+            paths, cwd=services.workspace, env=services.env, implicit_descendants=False
+        )
+    except PatternError as error:  # actions/cache warns of a failed save and goes on
+        services.warning(str(error))
+        return
     matched = glob_paths(patterns)
     if not matched:
         services.warning(

@@ -3,10 +3,12 @@
 Owns the path matching that ``actions/cache`` and ``actions/upload-artifact`` share:
 one pattern a line (blank lines and ``#`` comments skipped), a leading ``!`` excludes,
 later lines override earlier ones, ``~`` is the home folder, relative patterns are under
-the workspace. ``*``, ``?`` and ``[...]`` match within one path segment and match names
-starting with a dot; ``**`` matches any number of segments; a trailing ``/`` matches
-folders only. With *implicit descendants* (upload-artifact) a pattern also matches
-everything under what it matches, and so does an exclusion.
+the workspace; a ``..`` segment, or a ``.`` one other than the first, is refused
+(:class:`PatternError`, ``@actions/glob``'s words). ``*``, ``?`` and ``[...]`` match
+within one path segment and match names starting with a dot; ``**`` matches any number
+of segments; a trailing ``/`` matches folders only. With *implicit descendants*
+(upload-artifact) a pattern also matches everything under what it matches, and so does
+an exclusion.
 
 Each non-excluding pattern has a *search path*: its segments up to the first one with a
 wildcard. Search paths under another search path are dropped, and only search paths
@@ -32,6 +34,10 @@ from shipyard.valueclass import dataclass
 _WILD = re.compile(r"[*?\[]")
 NONE, DIRECTORY, FILE = 0, 1, 2
 ALL = DIRECTORY | FILE
+
+
+class PatternError(ValueError):
+    """A pattern ``@actions/glob`` refuses; the message is its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +68,10 @@ def parse_patterns(
         negate = False
         while line.startswith("!"):
             negate, line = not negate, line[1:].strip()
+        if any(s == ".." or (s == "." and i) for i, s in enumerate(line.split("/"))):
+            raise PatternError(
+                f"Invalid pattern '{line}'. Relative pathing '.' and '..' is not allowed."
+            )
         line = expand_home(line, env)
         full = line if os.path.isabs(line) else os.path.join(cwd, line)
         directory_only = full.endswith("/")

@@ -107,8 +107,17 @@ def hash_files_function(workspace: Path) -> Callable[..., object]:
     """``hashFiles()`` bound to a job's workspace."""
 
     def hash_files(*patterns: object) -> str:
+        from shipyard.actions.globs import PatternError
         from shipyard.hashfiles import hash_files as compute
 
-        return compute(workspace, [str(p) for p in patterns])
+        texts = [str(p) for p in patterns]
+        try:
+            return compute(workspace, texts)
+        except (PatternError, OSError) as error:  # the runner's words, then the cause
+            listed = ", ".join(t.replace("'", "''") for t in texts)
+            raise EvaluationError(
+                f"hashFiles('{listed}') failed. Fail to hash files under directory "
+                f"'{workspace}' ({error})"
+            ) from None
 
     return hash_files
