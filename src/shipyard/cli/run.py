@@ -119,7 +119,11 @@ def add_parser(sub: Any, name: str, help_text: str) -> None:
         default=None,
         help="live view (default: on a terminal)",
     )
-    p.add_argument("--debug", action="store_true", help="runner debug mode (RUNNER_DEBUG=1)")
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        help="step debug logging (RUNNER_DEBUG=1); so does ACTIONS_STEP_DEBUG=true",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -213,7 +217,13 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         local_actions={
             k: Path(v).resolve() for k, v in parse_pairs(args.action, "--action").items()
         },
-        debug=args.debug,
+        # as GitHub's step debug logging: --debug, or ACTIONS_STEP_DEBUG=true as a secret or
+        # a variable
+        debug=args.debug
+        or any(
+            values.get("ACTIONS_STEP_DEBUG", "").strip().lower() == "true"
+            for values in (secrets, variables)
+        ),
     )
     write_event_file(settings)
     workflows = loaded.prepare(settings)
