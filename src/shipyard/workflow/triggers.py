@@ -23,9 +23,10 @@ The rules are GitHub's:
   branch (``Event.head_ref``) to pass the branch filters.
 
 Choices where GitHub's behaviour is undocumented: an empty filter list (``branches: []``)
-counts as absent; ``branches`` with ``branches-ignore`` (rejected by the reader, as on
-GitHub) both apply; an event without an activity type (``action=None``) skips ``types``;
-GitHub's 300-file diff limit is not imitated (every changed path is evaluated).
+counts as absent; ``branches`` with ``branches-ignore`` (refused by GitHub's server, a
+warning from the reader here, as GitHub's TypeScript parser accepts it) both apply; an
+event without an activity type (``action=None``) skips ``types``; GitHub's 300-file diff
+limit is not imitated (every changed path is evaluated).
 """
 
 from __future__ import annotations

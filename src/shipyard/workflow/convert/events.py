@@ -103,10 +103,19 @@ def _convert_filter(
     """GitHub's ``convertPatternFilter`` / ``convertFilter`` for one filter name."""
     wanted = (name, f"{name}-ignore") if with_ignore else (name,)
     result: dict[str, tuple[str, ...] | None] = {}
+    seen = False
     for key, value in token:
         key_name = assert_string(key, f"{name} filter key").value
         if key_name not in wanted:
             continue
+        if seen:  # GitHub's server refuses the file; its TypeScript parser lets it pass
+            ctx.warning(
+                key,
+                f"you may only define one of `{name}` and `{name}-ignore` for a single event: "
+                "GitHub refuses this workflow file",
+                hint=f"list the ones to skip in `{name}` too, each with a leading `!`",
+            )
+        seen = True
         if isinstance(value, StringToken):
             result[key_name] = (value.value,)
         elif isinstance(value, NullToken):

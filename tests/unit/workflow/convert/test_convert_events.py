@@ -85,6 +85,32 @@ def test_filter_of_wrong_type(tokens: Callable[..., Token]) -> None:
     assert [j.id for j in workflow.jobs] == ["a"]
 
 
+def test_a_filter_and_its_ignore_together_warn_that_githubs_server_refuses_them(
+    tokens: Callable[..., Token],
+) -> None:
+    # an error on GitHub's server; a warning here, since its TypeScript parser (and the
+    # conformance vectors made with it) accept the file
+    workflow = convert(
+        tokens,
+        "on:\n"
+        "  push:\n"
+        "    branches: [main]\n"
+        "    branches-ignore: [dev]\n"
+        "    paths-ignore: [docs/**]\n"
+        "    paths: [src/**]\n"
+        "  pull_request:\n"
+        "    tags: [v1]\n"
+        "    tags-ignore: [v2]\n",
+    )
+    assert errors(workflow) == []
+    refused = "for a single event: GitHub refuses this workflow file"
+    assert warnings(workflow) == [
+        f"you may only define one of `branches` and `branches-ignore` {refused}",
+        f"you may only define one of `paths` and `paths-ignore` {refused}",
+        f"you may only define one of `tags` and `tags-ignore` {refused}",
+    ]
+
+
 def test_invalid_on(tokens: Callable[..., Token]) -> None:
     workflow = convert(tokens, "on: 5")
     assert errors(workflow) == [
