@@ -28,7 +28,7 @@ from shipyard.workflow.model import Job
 from shipyard.workflow.tokens import MappingToken
 
 if TYPE_CHECKING:
-    from shipyard.engine.run import RunEngine, WorkflowRun
+    from shipyard.engine.run import RunEngine, RunResult, WorkflowRun
 
 
 def run_called_workflow(
@@ -101,7 +101,7 @@ def run_called_workflow(
     finally:
         unlink()
     run.reports.extend(observer.renamed(inner) for inner in nested.reports)
-    outputs = _outputs(engine, call, nested, contexts, report)
+    outputs = _outputs(call, result, nested, contexts, report)
     report.result = result.conclusion
     report.outputs = outputs
     report.ended = time.time()
@@ -111,15 +111,18 @@ def run_called_workflow(
 
 
 def _outputs(
-    engine: RunEngine,
     call: Any,
+    result: RunResult,
     nested: WorkflowRun,
     contexts: Mapping[str, object],
     report: JobReport,
 ) -> dict[str, str]:
-    jobs: dict[str, dict[str, object]] = {}
-    for inner in nested.reports:
-        jobs[inner.job_id] = {"result": inner.result, "outputs": dict(inner.outputs)}
+    """The call's ``outputs``, from the ``jobs`` context: each called job's result and
+    outputs over all its matrix combinations, as ``needs`` sees them."""
+    jobs = {
+        key.split(":", 1)[1]: {"result": job.result, "outputs": dict(job.outputs)}
+        for key, job in result.jobs.items()
+    }
     scope = {**contexts, "jobs": jobs, "inputs": nested.inputs}
     out: dict[str, str] = {}
     for output in call.outputs if call else ():

@@ -58,6 +58,8 @@ class RunResult:
     workflows: list[WorkflowRun]
     conclusion: str
     cancelled: bool = False
+    # node key ("<workflow index>:<job id>") -> the job's result over all its combinations
+    jobs: Mapping[str, NodeResult] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,7 @@ class RunEngine:
         overall = _conclusion([w.conclusion for w in self.workflows])
         if self.scheduler.cancelled:
             overall = "cancelled"
-        return RunResult(self.workflows, overall, self.scheduler.cancelled)
+        return RunResult(self.workflows, overall, self.scheduler.cancelled, results)
 
     # -- scheduler callbacks -----------------------------------------------------------
 
