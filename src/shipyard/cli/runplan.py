@@ -55,15 +55,42 @@ class Loaded:
         runs = []
         for index, (workflow, inputs, cron) in enumerate(self.workflows):
             event = self.event
-            if cron is not None:
-                payload = {**event.payload, "schedule": cron}
+            payload = _workflow_payload(event.event.name, event.payload, inputs, cron)
+            if payload is not event.payload:  # this workflow's own event file, as on GitHub
                 event = valueclass.replace(event, payload=payload)
             github = workflow_github(settings, workflow, event)
+            if payload is not self.event.payload:
+                github["event_path"] = str(_write_payload(settings.run_dir, index, payload))
             run = WorkflowRun(index=index, workflow=workflow, github=github, inputs=inputs)
             run.env = evaluate_workflow_env(settings, workflow, github, inputs)
             run.concurrency_group = workflow_concurrency(workflow, github, inputs, settings.vars)
             runs.append(run)
         return runs
+
+
+def _workflow_payload(
+    name: str, payload: dict[str, Any], inputs: dict[str, object], cron: str | None
+) -> dict[str, Any]:
+    """A workflow's ``github.event``: the run's, with the cron line that fired it, or with
+    every dispatch input (defaults too, as strings) as GitHub's payload has them."""
+    if cron is not None:
+        return {**payload, "schedule": cron}
+    if name == "workflow_dispatch" and inputs:
+        from shipyard.workflow.inputs import render_event_inputs
+
+        given = payload.get("inputs")
+        given = given if isinstance(given, dict) else {}
+        return {**payload, "inputs": {**render_event_inputs(inputs), **given}}  # type: ignore[arg-type]
+    return payload
+
+
+def _write_payload(run_dir: Path, index: int, payload: dict[str, Any]) -> Path:
+    import json
+
+    path = run_dir / "events" / f"{index}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return path
 
 
 def _read(repo: Path, source: WorkflowFile, cache: WorkflowCache) -> Workflow:

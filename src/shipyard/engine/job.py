@@ -245,7 +245,7 @@ class JobRunner:
             workspace=str(job_dir / "workspace"),
             temp=str(job_dir / "temp"),
             tool_cache=str(settings.data_dir / "toolcache"),
-            event_path=str(settings.run_dir / "event.json"),
+            event_path=str(spec.github.get("event_path") or settings.run_dir / "event.json"),
         )
         for folder in (self.paths.workspace, self.paths.temp, self.paths.tool_cache):
             Path(folder).mkdir(parents=True, exist_ok=True)
