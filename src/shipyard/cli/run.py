@@ -142,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
             return 0 if not loaded.invalid else 1
         if not loaded.workflows:
             print("no workflow fires for this event", file=sys.stderr)
+            for workflow, reason in loaded.skipped:
+                print(f"  {workflow.path}: {reason}", file=sys.stderr)
             return 1 if loaded.invalid else 0
         return _execute(args, loaded)
     finally:

@@ -249,9 +249,11 @@ def _push(state: _Repo, ref_arg: str | None, given: dict[str, Any]) -> _Built:
     changed_later = _Later(lambda: _changed(state, before, sha))
     payload = given or _push_payload(state, ref, before, sha)
     changed = changed_later.get()
-    from shipyard.workflow.triggers import Event  # see the imports above
+    from shipyard.workflow.triggers import Event, find_skip_ci  # see the imports above
 
-    return _Built(Event("push", ref=ref, changed_paths=changed), payload, sha)
+    head = _mapping(payload.get("head_commit"))
+    skip = find_skip_ci(_text(head.get("message")))
+    return _Built(Event("push", ref=ref, changed_paths=changed, skip_ci=skip), payload, sha)
 
 
 def _first_parent(state: _Repo, sha: str) -> str | None:
@@ -298,12 +300,21 @@ def _pull_request(
         ref, sha = f"refs/pull/{number}/merge", head_sha
     else:
         ref, sha = f"refs/heads/{base}", base_sha or head_sha
-    from shipyard.workflow.triggers import Event  # see the imports above
+    from shipyard.workflow.triggers import Event, find_skip_ci  # see the imports above
 
-    event = Event(name, ref=ref, base_ref=base, head_ref=head, changed_paths=changed, action=action)
+    message = state.git("log", "-1", "--format=%B", head_sha) or ""
+    event = Event(
+        name,
+        ref=ref,
+        base_ref=base,
+        head_ref=head,
+        changed_paths=changed,
+        action=action,
+        skip_ci=find_skip_ci(message),
+    )
     if given:
         return _Built(event, given, sha)
-    subject, _, body = (state.git("log", "-1", "--format=%B", head_sha) or "").partition("\n")
+    subject, _, body = message.partition("\n")
     repository = state.repository()
 
     def side(branch: str, commit: str | None) -> dict[str, Any]:

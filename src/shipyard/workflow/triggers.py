@@ -71,6 +71,27 @@ class Event:
     schedule: str | None = None
     inputs: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     workflow_name: str | None = None
+    skip_ci: str | None = None  # what in the head commit's message asks to skip CI
+
+
+_SKIP_MARKERS = ("[skip ci]", "[ci skip]", "[no ci]", "[skip actions]", "[actions skip]")
+
+
+def find_skip_ci(message: str) -> str | None:
+    """What in a commit message makes GitHub skip push and pull_request workflows: one of
+    ``[skip ci]``, ``[ci skip]``, ``[no ci]``, ``[skip actions]``, ``[actions skip]``
+    anywhere (any case), or a last trailer ``skip-checks: true``; None when nothing does."""
+    lowered = message.lower()
+    for marker in _SKIP_MARKERS:
+        if marker in lowered:
+            return marker
+    lines = message.rstrip().splitlines()
+    last = lines[-1].strip() if len(lines) > 2 else ""  # a trailer: below a blank line
+    if last.lower() in ("skip-checks:true", "skip-checks: true") and "" in (
+        line.strip() for line in lines[1:-1]
+    ):
+        return last
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +127,12 @@ def match_workflow(workflow: Workflow, event: Event) -> TriggerDecision:
         return TriggerDecision(workflow, event, False, str(no_run), config)
     except FilterPatternError as error:
         return TriggerDecision(workflow, event, False, error.message, config)
+    if event.skip_ci and event.name in ("push", "pull_request"):  # it would fire, but
+        reason = (
+            f"the head commit's message says '{event.skip_ci}': GitHub runs no push or "
+            "pull_request workflow for it"
+        )
+        return TriggerDecision(workflow, event, False, reason, config)
     reason = "; ".join([_describe(event), *notes])
     return TriggerDecision(workflow, event, True, reason, config)
 

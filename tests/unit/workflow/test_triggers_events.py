@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from shipyard.workflow.model import EventConfig, Schedule, Workflow
-from shipyard.workflow.triggers import DEFAULT_TYPES, Event, match_workflow, match_workflows
+from shipyard.workflow.triggers import (
+    DEFAULT_TYPES,
+    Event,
+    find_skip_ci,
+    match_workflow,
+    match_workflows,
+)
 
 
 def workflow(*events: EventConfig, path: str = ".github/workflows/ci.yml") -> Workflow:
@@ -251,3 +257,41 @@ def test_match_workflows_decides_for_each_workflow_in_order() -> None:
         ("nightly.yml", False),
     ]
     assert all(d.event is event for d in decisions)
+
+
+@pytest.mark.parametrize(
+    ("message", "found"),
+    [
+        ("docs [skip ci]", "[skip ci]"),
+        ("Docs [CI SKIP]", "[ci skip]"),
+        ("[no ci] typo", "[no ci]"),
+        ("x [skip actions]", "[skip actions]"),
+        ("x [actions skip]", "[actions skip]"),
+        ("fix\n\nbody\n\nskip-checks: true", "skip-checks: true"),
+        ("fix\n\nCo-authored-by: a <a@a>\nskip-checks:true\n", "skip-checks:true"),
+        ("skip-checks: true", None),  # the subject is no trailer
+        ("fix\nskip-checks: true", None),  # no blank line above it
+        ("fix\n\nskip-checks: true\nSigned-off-by: a", None),  # not the last line
+        ("skip ci, please", None),
+    ],
+)
+def test_find_skip_ci(message: str, found: str | None) -> None:
+    assert find_skip_ci(message) == found
+
+
+def test_skip_ci_stops_push_and_pull_request_workflows_that_would_fire() -> None:
+    wf = workflow(EventConfig("push", branches=("main",)), EventConfig("pull_request"))
+    push = Event("push", ref="refs/heads/main", skip_ci="[skip ci]")
+    decision = match_workflow(wf, push)
+    assert not decision.fires
+    assert decision.reason == (
+        "the head commit's message says '[skip ci]': GitHub runs no push or pull_request "
+        "workflow for it"
+    )
+    other_branch = Event("push", ref="refs/heads/dev", skip_ci="[skip ci]")
+    assert match_workflow(wf, other_branch).reason == "branch 'dev' does not match branches: [main]"
+    assert not match_workflow(wf, Event("pull_request", action="opened", base_ref="main",
+                                        skip_ci="[no ci]")).fires  # fmt: skip
+    target = workflow(EventConfig("pull_request_target"))
+    event = Event("pull_request_target", action="opened", base_ref="main", skip_ci="[skip ci]")
+    assert match_workflow(target, event).fires
