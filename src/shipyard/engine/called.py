@@ -60,7 +60,7 @@ def run_called_workflow(
         "secrets": dict(engine.settings.secrets),
         "needs": needs,
         "strategy": inst.strategy,
-        "matrix": inst.matrix or {},
+        "matrix": inst.matrix,  # null for a job without a matrix, as on GitHub
     }
     call = called.event("workflow_call")
     try:

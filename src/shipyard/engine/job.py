@@ -270,7 +270,7 @@ class JobRunner:
             "secrets": {"GITHUB_TOKEN": "", **settings.secrets},
             "needs": spec.needs,
             "strategy": spec.strategy,
-            "matrix": spec.matrix or {},
+            "matrix": spec.matrix,  # null for a job without a matrix, as on GitHub
             "runner": self.runner,
             "job": {"status": "success", "container": {}, "services": {}},
             "steps": self.steps_context,

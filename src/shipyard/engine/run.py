@@ -333,7 +333,7 @@ class RunEngine:
                     {
                         "github": run.github,
                         "inputs": run.inputs,
-                        "matrix": inst.matrix or {},
+                        "matrix": inst.matrix,
                         "strategy": inst.strategy,
                         "needs": needs_ctx,
                         "vars": dict(self.settings.vars),
