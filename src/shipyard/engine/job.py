@@ -310,12 +310,12 @@ class JobRunner:
         return self.status
 
     def _timed_out(self) -> None:
+        """The job's time is up: as on GitHub it is cancelled (the running step too), so only
+        ``always()``/``cancelled()`` steps and post steps still run."""
         self.timed_out = True
-        self.status = "failure"
-        self._error(
-            f"The job has exceeded the maximum execution time of "
-            f"{_format_minutes(self.limit_minutes)} minutes."
-        )
+        self.status = "cancelled"
+        limit = go_duration(self.limit_minutes * 60)
+        self._error(f"The job has exceeded the maximum execution time of {limit}")
 
     def _contexts(self, base: dict[str, object], status: str) -> dict[str, object]:
         return {
@@ -357,7 +357,7 @@ class JobRunner:
             self._error(error.message)
             self._finish(report, step, "failure", contexts, functions, {})
             return
-        if not runs or (self.timed_out and "always()" not in step.if_.expression):
+        if not runs:
             self._skip(report, step)
             return
         self._start(report)
@@ -473,7 +473,9 @@ class JobRunner:
         ctx.finish()
         if ctx.timed_out and not self.timed_out and time.monotonic() >= self.deadline:
             self._timed_out()
-        elif ctx.timed_out:
+            ctx.error("The operation was canceled.")
+            return "cancelled", ctx.outputs
+        if ctx.timed_out:
             name = self.report.steps[-1].name if self.report.steps else step.id
             ctx.error(
                 f"The action '{name}' has timed out after {_format_minutes(minutes or 0)} minutes."
@@ -637,6 +639,23 @@ def _minutes(value: object) -> float | None:
     if not math.isfinite(number) or number <= 0:
         return None
     return number
+
+
+def go_duration(seconds: float) -> str:
+    """A duration as Go prints one (``1m0s``, ``1h0m0s``, ``1.5s``, ``500ms``): the runner's
+    words for a job's time limit."""
+    if seconds <= 0:
+        return "0s"
+    if seconds < 1:
+        return f"{round(seconds * 1000, 3):g}ms"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{round(secs, 9):g}s"
+    if hours or minutes:
+        text = f"{int(minutes)}m{text}"
+    if hours:
+        text = f"{int(hours)}h{text}"
+    return text
 
 
 def _format_minutes(minutes: float) -> str:
