@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from shipyard.actions.artifacts import DownloadArtifact, UploadArtifact
+from shipyard.actions.artifacts import UploadArtifact
 from shipyard.actions.base import ActionFailed
 from shipyard.actions.cache import Cache, CacheSave
+from shipyard.actions.download import DownloadArtifact
 from shipyard.actions.setup_uv import SetupUv
 from shipyard.testing.fake_services import FakeServices, services_in
 

@@ -1,36 +1,32 @@
-"""``actions/upload-artifact`` and ``actions/download-artifact`` (v4) within one run.
+"""``actions/upload-artifact`` (v4) within one run.
 
-Owns the two actions' inputs, outputs and messages. Upload matches ``path`` as
-``@actions/glob`` does with implicit descendants (:mod:`shipyard.actions.globs`),
-leaves out hidden files unless ``include-hidden-files``, and stores the files relative
-to the least common ancestor of the patterns' search paths — or, for a single file named
-without a wildcard, to its folder — exactly as upload-artifact lays them out. Download
-gives one named artifact's files directly in ``path``, or every artifact (filtered by
-``pattern`` or ``artifact-ids``) in ``path/<name>/`` — or all in ``path`` with
-``merge-multiple``. Storage is :mod:`shipyard.actions.artifact_store`.
+Owns the action's inputs, outputs and messages. ``path`` is matched as ``@actions/glob``
+does with implicit descendants (:mod:`shipyard.actions.globs`), hidden files are left out
+unless ``include-hidden-files``, and the files are stored relative to the least common
+ancestor of the patterns' search paths — or, for a single file named without a wildcard,
+to its folder — exactly as upload-artifact lays them out. Storage is
+:mod:`shipyard.actions.artifact_store`; downloads are :mod:`shipyard.actions.download`.
+
+Inputs are read as ``getInputs`` reads them: ``retention-days`` and ``compression-level``
+with ``parseInt`` (``5d`` is 5); an input it rejects with ``core.setFailed`` (which does
+not stop the action) fails the step after the upload, as on GitHub; an empty ``name``
+(the runner applies the default ``artifact`` only when the input is absent) fails the
+toolkit's name check.
 
 Deviations: ``artifact-url`` is a ``file://`` URL of the stored folder;
 ``artifact-digest`` hashes the stored files (no zip is made); ``retention-days`` is
-recorded only; ``compression-level`` is checked and ignored; another run's artifacts
-(``run-id``, ``github-token``, ``repository``) cannot be downloaded offline.
+recorded only; ``compression-level`` is checked and ignored.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 
-from shipyard.actions.artifact_store import (
-    CONFLICT,
-    ArtifactExists,
-    copy_out,
-    list_artifacts,
-    store_artifact,
-)
+from shipyard.actions.artifact_store import CONFLICT, ArtifactExists, store_artifact
 from shipyard.actions.base import ActionFailed, StepServices
 from shipyard.actions.globs import PatternError, glob_paths, parse_patterns, search_paths
-from shipyard.actions.inputs import failure, read_inputs, resolve_path
+from shipyard.actions.inputs import Inputs, parse_int, read_inputs
 
 UPLOAD_INPUTS = {
     "name": "artifact",
@@ -40,16 +36,6 @@ UPLOAD_INPUTS = {
     "compression-level": "6",
     "overwrite": "false",
     "include-hidden-files": "false",
-}
-DOWNLOAD_INPUTS = {
-    "name": "",
-    "artifact-ids": "",
-    "path": "",
-    "pattern": "",
-    "merge-multiple": "false",
-    "github-token": "",
-    "repository": "",
-    "run-id": "",
 }
 _BAD = {
     '"': ' Double quote "',
@@ -70,24 +56,37 @@ class UploadArtifact:
 
     def main(self, services: StepServices, inputs: Mapping[str, str]) -> None:
         args = read_inputs(services, inputs, UPLOAD_INPUTS)
-        name, search = args.get("name") or "artifact", args.get("path")
+        failed: list[str] = []  # core.setFailed: the step fails, the upload goes on
+        try:
+            self._upload(services, args, failed)
+        except ActionFailed as error:  # thrown: run().catch → core.setFailed
+            failed.append(str(error))
+        if failed:
+            raise ActionFailed("\n".join(failed))
+
+    def _upload(self, services: StepServices, args: Inputs, failed: list[str]) -> None:
+        # the runner applies the default name only when the input is absent: an empty
+        # one (from an expression) reaches the toolkit's name check as it is
+        name, search = args.get("name"), args.get("path")
         if not args.lines("path"):
             raise ActionFailed("Input required and not supplied: path")
-        policy = args.get("if-no-files-found")
+        overwrite, hidden = args.flag("overwrite"), args.flag("include-hidden-files")
+        policy: str | None = args.get("if-no-files-found")
         if policy not in ("warn", "error", "ignore"):
-            raise ActionFailed(
+            failed.append(
                 f"Unrecognized if-no-files-found input. Provided: {policy}. "
                 "Available options: warn,error,ignore"
             )
+            policy = None
         retention = args.get("retention-days")
-        if retention and not re.fullmatch(r"-?\d+", retention):
-            raise ActionFailed("Invalid retention-days")
-        level = args.get("compression-level")
-        if level and not re.fullmatch(r"\d+", level):
-            raise ActionFailed("Invalid compression-level")
-        if level and not 0 <= int(level) <= 9:
+        if retention and parse_int(retention) is None:
+            failed.append("Invalid retention-days")
+        level_text = args.get("compression-level")
+        level = parse_int(level_text) if level_text else 6
+        if level is None:
+            failed.append("Invalid compression-level")
+        elif not 0 <= level <= 9:  # zlib refuses the level: nothing is uploaded
             raise ActionFailed("Invalid compression-level. Valid values are 0-9")
-        overwrite, hidden = args.flag("overwrite"), args.flag("include-hidden-files")
         try:
             patterns = parse_patterns(
                 args.lines("path"),
@@ -104,8 +103,9 @@ class UploadArtifact:
                 "No artifacts will be uploaded."
             )
             if policy == "error":
-                raise ActionFailed(message)
-            (services.warning if policy == "warn" else services.log)(message)
+                failed.append(message)
+            elif policy is not None:
+                (services.warning if policy == "warn" else services.log)(message)
             return
         s = "" if len(files) == 1 else "s"
         services.log(f"With the provided path, there will be {len(files)} file{s} uploaded")
@@ -142,6 +142,8 @@ def _root_directory(searched: list[str], files: list[str]) -> str:
 
 
 def _check_name(name: str) -> None:
+    if not name:
+        raise ActionFailed("Provided artifact name input during validation is empty")
     for char, described in _BAD_NAME.items():
         if char in name:
             raise ActionFailed(
@@ -167,101 +169,3 @@ def _check_path(path: str) -> None:
                 "characters are intentionally not allowed to prevent potential problems with "
                 "downloads on different file systems.\n          "
             )
-
-
-class DownloadArtifact:
-    """The built-in ``actions/download-artifact``."""
-
-    def main(self, services: StepServices, inputs: Mapping[str, str]) -> None:
-        args = read_inputs(services, inputs, DOWNLOAD_INPUTS)
-        _check_same_run(services, args.get("run-id"), args.get("repository"))
-        name, ids = args.get("name"), args.get("artifact-ids")
-        if name and ids:
-            raise ActionFailed(
-                "Unable to download artifact(s): Inputs 'name' and 'artifact-ids' cannot be "
-                "used together. Please specify only one."
-            )
-        destination = resolve_path(args.get("path") or str(services.workspace), services)
-        available = list_artifacts(services.info.run_dir)
-        if name:
-            services.log("Downloading single artifact")
-            chosen = [a for a in available if a.name == name]
-            if not chosen:
-                uploaded = ", ".join(a.name for a in available) or "none"
-                raise failure(
-                    f"Unable to download artifact(s): Artifact not found for name: {name}",
-                    f"artifacts uploaded so far in this run: {uploaded}",
-                )
-        else:
-            chosen = available
-            if ids:
-                wanted = {i.strip() for i in ids.split(",") if i.strip()}
-                chosen = [a for a in chosen if str(a.id) in wanted]
-            if args.get("pattern"):
-                services.log(f"Filtering artifacts by pattern '{args.get('pattern')}'")
-                chosen = [a for a in chosen if _minimatch(args.get("pattern"), a.name)]
-            else:
-                services.log(
-                    "No input name or pattern filtered specified, downloading all artifacts"
-                )
-                if not args.flag("merge-multiple"):
-                    services.log(
-                        "An extra directory with the artifact name will be created "
-                        "for each download"
-                    )
-        if not chosen:
-            return  # the real action sets no output when nothing was downloaded
-        services.log("Preparing to download the following artifacts:")
-        for artifact in chosen:
-            services.log(f"- {artifact.name} (ID: {artifact.id}, Size: {artifact.size})")
-        together = bool(name) or args.flag("merge-multiple")
-        for artifact in chosen:
-            copy_out(artifact, destination if together else destination / artifact.name)
-        services.log(f"Total of {len(chosen)} artifact(s) downloaded")
-        services.set_output("download-path", str(destination))
-        services.log("Download artifact has finished successfully")
-
-
-def _check_same_run(services: StepServices, run_id: str, repository: str) -> None:
-    this_run = services.env.get("GITHUB_RUN_ID", "")
-    this_repo = services.env.get("GITHUB_REPOSITORY", "")
-    other_run = bool(run_id) and run_id != this_run
-    other_repo = bool(repository) and repository.lower() != this_repo.lower()
-    if other_run or other_repo:
-        what = f"run {run_id}" if other_run else f"repository {repository}"
-        raise failure(
-            f"Unable to download artifact(s): artifacts of {what} cannot be downloaded "
-            "offline; only this run's artifacts are available locally",
-            "download them first (gh run download) and point a step at the folder, "
-            "or remove run-id/repository to use this run's artifacts",
-        )
-
-
-def _minimatch(pattern: str, name: str) -> bool:
-    """``minimatch(name, pattern)`` for artifact names: braces, ``*``, ``?``, ``[...]``."""
-    brace = re.search(r"\{([^{}]*,[^{}]*)\}", pattern)
-    if brace:
-        return any(
-            _minimatch(pattern[: brace.start()] + option + pattern[brace.end() :], name)
-            for option in brace[1].split(",")
-        )
-    if name.startswith(".") and not pattern.startswith("."):
-        return False
-    regex = ""
-    i = 0
-    while i < len(pattern):
-        char, end = pattern[i], pattern.find("]", i + 2)
-        if char == "*":
-            regex += ".*" if pattern.startswith("**", i) else "[^/]*"
-            i += 2 if pattern.startswith("**", i) else 1
-            continue
-        if char == "?":
-            regex += "[^/]"
-        elif char == "[" and end != -1:
-            body = pattern[i + 1 : end]
-            regex += "[" + ("^" + body[1:] if body[:1] in "!^" and body else body) + "]"
-            i = end
-        else:
-            regex += re.escape(char)
-        i += 1
-    return re.fullmatch(regex, name) is not None

@@ -12,8 +12,18 @@ Owns the three actions' inputs, outputs and messages (v4):
 as on GitHub (actions/cache#1466), not set at all on a miss. ``path`` lines are
 ``@actions/glob`` patterns (:mod:`shipyard.actions.globs`) without implicit
 descendants: a matched folder is stored whole. Storage is
-:mod:`shipyard.actions.cache_store`. ``upload-chunk-size``, ``enableCrossOsArchive``
-and ``save-always`` are accepted and change nothing here.
+:mod:`shipyard.actions.cache_store`.
+
+A save never fails its step, as ``saveImpl`` does not: a missing key or path, a bad key
+or pattern, or paths that match nothing are logged as ``[warning]<message>`` (a plain
+log line: ``utils.logWarning`` is ``core.info``), and ``actions/cache/save`` then adds
+the ``Cache save failed.`` warning annotation whenever nothing was saved. Restores fail
+their step on bad input, as ``restoreImpl`` does. ``fail-on-cache-miss`` and
+``lookup-only`` are read with ``getInputAsBool`` (``true`` in any case; any other word
+is false). ``upload-chunk-size`` and ``enableCrossOsArchive`` are accepted and change
+nothing here; ``save-always`` gets the runner's deprecation warning (its
+``deprecationMessage`` in v4's ``action.yml``) and changes nothing either: that
+``action.yml`` has ``post-if: success()``.
 """
 
 from __future__ import annotations
@@ -35,6 +45,11 @@ RESTORE_INPUTS = {
 }
 SAVE_INPUTS = {"path": "", "key": "", "upload-chunk-size": "", "enableCrossOsArchive": "false"}
 CACHE_INPUTS = {**RESTORE_INPUTS, "upload-chunk-size": "", "save-always": "false"}
+CACHE_DEPRECATED = {
+    "save-always": "save-always does not work as intended and will be removed in a future "
+    "release.\nA separate `actions/cache/restore` step should be used instead.\nSee "
+    "https://github.com/actions/cache/tree/main/save#always-save-cache for more details."
+}
 
 
 def _required(args: Inputs, name: str) -> str:
@@ -67,45 +82,55 @@ def restore(services: StepServices, args: Inputs, *, outputs: bool) -> None:
     store = CacheStore(cache_root(services.info))
     entry = store.lookup(key, restore_keys, cache_version(paths))
     if entry is None:
-        if args.flag("fail-on-cache-miss"):
+        if args.is_true_any_case("fail-on-cache-miss"):
             raise ActionFailed(
                 "Failed to restore cache entry. Exiting as fail-on-cache-miss is set. "
                 f"Input key: {key}"
             )
         services.log(f"Cache not found for input keys: {', '.join([key, *restore_keys])}")
         return
-    if not args.flag("lookup-only"):
+    if not args.is_true_any_case("lookup-only"):
         size = entry.archive.stat().st_size
         services.log(f"Cache Size: ~{round(size / 1048576)} MB ({size} B)")
         restore_archive(entry.archive, services.workspace)
     keep("cache-matched-key", entry.key)
     services.set_output("cache-hit", "true" if entry.key == key else "false")
-    if args.flag("lookup-only"):
+    if args.is_true_any_case("lookup-only"):
         services.log(f"Cache found and can be restored from key: {entry.key}")
     else:
         services.log(f"Cache restored from key: {entry.key}")
 
 
-def save(services: StepServices, args: Inputs, key: str) -> None:
-    """Archive the ``path`` matches under ``key`` (problems are warnings, as on GitHub)."""
-    paths = args.lines("path")
-    if not paths:
-        raise ActionFailed("Input required and not supplied: path")
-    _check_key(key)
+def log_warning(services: StepServices, message: str) -> None:
+    """actions/cache's ``utils.logWarning``: ``core.info("[warning]" + message)``."""
+    services.log(f"[warning]{message}")
+
+
+def save(services: StepServices, args: Inputs, key: str) -> bool:
+    """``saveImpl`` after the key checks: archive the ``path`` matches under ``key``.
+
+    Whether a cache was saved; every problem is logged, never raised (see the module docs).
+    """
     try:
-        patterns = parse_patterns(
-            paths, cwd=services.workspace, env=services.env, implicit_descendants=False
-        )
-    except PatternError as error:  # actions/cache warns of a failed save and goes on
-        services.warning(str(error))
-        return
-    matched = glob_paths(patterns)
-    if not matched:
-        services.warning(
-            "Path Validation Error: Path(s) specified in the action for caching do(es) not "
-            "exist, hence no cache is being saved."
-        )
-        return
+        paths = args.lines("path")
+        if not paths:
+            raise ActionFailed("Input required and not supplied: path")
+        _check_key(key)
+        try:
+            patterns = parse_patterns(
+                paths, cwd=services.workspace, env=services.env, implicit_descendants=False
+            )
+        except PatternError as error:
+            raise ActionFailed(str(error)) from None
+        matched = glob_paths(patterns)
+        if not matched:
+            raise ActionFailed(
+                "Path Validation Error: Path(s) specified in the action for caching do(es) "
+                "not exist, hence no cache is being saved."
+            )
+    except ActionFailed as error:
+        log_warning(services, str(error))
+        return False
     size = CacheStore(cache_root(services.info)).save(
         key, cache_version(paths), matched, services.workspace
     )
@@ -114,9 +139,10 @@ def save(services: StepServices, args: Inputs, key: str) -> None:
             f"Failed to save: Unable to reserve cache with key {key}, "
             "another job may be creating this cache."
         )
-        return
+        return False
     services.log(f"Cache Size: ~{round(size / 1048576)} MB ({size} B)")
     services.log(f"Cache saved with key: {key}")
+    return True
 
 
 class Cache:
@@ -125,14 +151,15 @@ class Cache:
     post_if = "success()"
 
     def main(self, services: StepServices, inputs: Mapping[str, str]) -> None:
-        restore(services, read_inputs(services, inputs, CACHE_INPUTS), outputs=False)
+        args = read_inputs(services, inputs, CACHE_INPUTS, deprecated=CACHE_DEPRECATED)
+        restore(services, args, outputs=False)
 
     def post(self, services: StepServices, inputs: Mapping[str, str]) -> None:
         """Save unless the main step hit the key exactly."""
         args = read_inputs(services, inputs, CACHE_INPUTS, warn=False)
         key = services.state.get("cache-primary-key") or args.get("key")
         if not key:
-            services.warning("Key is not specified.")
+            log_warning(services, "Key is not specified.")
             return
         if services.state.get("cache-matched-key") == key:
             services.log(f"Cache hit occurred on the primary key {key}, not saving cache.")
@@ -151,5 +178,10 @@ class CacheSave:
     """``actions/cache/save``."""
 
     def main(self, services: StepServices, inputs: Mapping[str, str]) -> None:
+        """``saveOnlyRun``: the save's problems are logged, then one warning annotation."""
         args = read_inputs(services, inputs, SAVE_INPUTS)
-        save(services, args, _required(args, "key"))
+        key = args.get("key")
+        if not key:
+            log_warning(services, "Key is not specified.")
+        if not key or not save(services, args, key):
+            services.warning("Cache save failed.")

@@ -17,10 +17,16 @@ first on ``PATH``), ``UV_NO_MODIFY_PATH`` honoured; outputs ``uv-version``, ``uv
 ``uvx-path``, ``python-version``, ``venv``. The cache inputs are
 :mod:`shipyard.actions.uv_cache`.
 
+Inputs are read as v7's ``src/utils/inputs.ts`` reads them: ``activate-environment``
+with ``getBooleanInput``, the other switches (``ignore-empty-workdir``, the cache ones)
+true only when exactly ``true`` (``True`` or ``yes`` mean false); ``venv-path`` without
+``activate-environment`` gets the action's warning and ``resolution-strategy`` other
+than ``highest``/``lowest`` its error.
+
 Deviations: ``latest`` means the newest uv found here (PyPI is asked only when there is
 none); ``checksum``, ``github-token``, ``manifest-file`` and ``resolution-strategy``
-change nothing; ``UV_PYTHON_INSTALL_DIR`` is not redirected, so uv keeps using the
-Pythons the developer already has.
+(once checked) change nothing; ``UV_PYTHON_INSTALL_DIR`` is not redirected, so uv keeps
+using the Pythons the developer already has.
 """
 
 from __future__ import annotations
@@ -73,11 +79,12 @@ class SetupUv:
         args = read_inputs(
             services, inputs, DEFAULTS, also=("server-url", "uv-file", "pyproject-file")
         )
+        activate = _check_inputs(services, args)
         workdir = resolve_path(args.get("working-directory") or ".", services)
         if not workdir.is_dir():
             raise ActionFailed(f"ENOENT: no such file or directory, scandir '{workdir}'")
         if not any(workdir.iterdir()):
-            if args.flag("ignore-empty-workdir"):
+            if args.is_true("ignore-empty-workdir"):
                 services.log(
                     "Empty workdir detected. Ignoring because ignore-empty-workdir is enabled"
                 )
@@ -101,7 +108,7 @@ class SetupUv:
         if args.get("python-version"):
             services.export_env("UV_PYTHON", args.get("python-version"))
             services.log(f"Set UV_PYTHON to {args.get('python-version')}")
-        if args.flag("activate-environment"):
+        if activate:
             _activate(services, uv, args, workdir, modify_path)
         services.set_output("uv-version", version)
         services.save_state("uv-version", version)
@@ -170,6 +177,23 @@ class SetupUv:
         finally:
             shutil.rmtree(building, ignore_errors=True)
         return final / "bin" / "uv", str(version)
+
+
+def _check_inputs(services: StepServices, args: Inputs) -> bool:
+    """What ``src/utils/inputs.ts`` checks as it loads: whether to activate a venv.
+
+    ``activate-environment`` is read with ``getBooleanInput`` (a word outside the YAML 1.2
+    core schema fails); the other switches compare with ``"true"`` where they are used.
+    """
+    activate = args.flag("activate-environment")
+    if args.get("venv-path") and not activate:
+        services.warning("venv-path is only used when activate-environment is true")
+    strategy = args.get("resolution-strategy")
+    if strategy not in ("", "highest", "lowest"):
+        raise ActionFailed(
+            f"Invalid resolution-strategy: {strategy}. Must be 'highest' or 'lowest'."
+        )
+    return activate
 
 
 def _requested_version(services: StepServices, args: Inputs, workdir: Path) -> str:

@@ -13,7 +13,8 @@ parallel jobs, so it is used in place: ``UV_CACHE_DIR`` is set only for
 under ``<data_dir>/caches/<repository>/setup-uv/``, ``cache-hit`` says whether the
 current key's marker exists, and the post step writes it. As the real post step does,
 it fails when uv's cache folder does not exist, unless ``ignore-nothing-to-cache``.
-``enable-cache: auto`` counts as enabled (GitHub-hosted runners enable it).
+``enable-cache: auto`` counts as enabled (GitHub-hosted runners enable it). The switches
+are true only when exactly ``true``, as the action compares them (``=== "true"``).
 
 Deviation: nothing is pruned (``prune-cache``): the cache is the developer's own.
 """
@@ -48,8 +49,7 @@ def restore_uv_cache(
     services: StepServices, args: Inputs, uv: Path, workdir: Path, python: str
 ) -> None:
     """Compute the key, set ``cache-key``/``cache-hit``, keep what the post step needs."""
-    enabled = args.get("enable-cache")
-    if enabled != "auto" and not args.flag("enable-cache"):
+    if args.get("enable-cache") not in ("auto", "true"):  # inputs.ts: === "true"
         return
     if args.get("cache-local-path"):
         services.export_env("UV_CACHE_DIR", args.get("cache-local-path"))
@@ -68,7 +68,7 @@ def restore_uv_cache(
     if digest == "-":
         digest = "-no-dependency-glob"
     suffix = f"-{args.get('cache-suffix')}" if args.get("cache-suffix") else ""
-    pruned = "-pruned" if args.flag("prune-cache") else ""
+    pruned = "-pruned" if args.is_true("prune-cache") else ""
     target = f"{platform.machine()}-unknown-linux-gnu"
     key = f"setup-uv-1-{target}-{python}{pruned}{digest}{suffix}"
     name = hashlib.sha256(key.encode()).hexdigest()
@@ -77,9 +77,9 @@ def restore_uv_cache(
     services.save_state("cache-key", key)
     services.save_state("cache-marker", str(marker))
     services.save_state("cache-folder", _cache_dir(services, uv))
-    services.save_state("save-cache", "true" if args.flag("save-cache") else "false")
+    services.save_state("save-cache", "true" if args.is_true("save-cache") else "false")
     services.save_state("ignore-nothing-to-cache", args.get("ignore-nothing-to-cache"))
-    hit = args.flag("restore-cache") and marker.exists()
+    hit = args.is_true("restore-cache") and marker.exists()
     if hit:
         services.save_state("cache-matched-key", key)
         services.log(f"Cache restored from key: {key}")
@@ -99,7 +99,7 @@ def save_uv_cache(services: StepServices) -> None:
         return
     folder = state.get("cache-folder", "")
     if not folder or not Path(folder).is_dir():
-        if state.get("ignore-nothing-to-cache") in ("true", "True", "TRUE"):
+        if state.get("ignore-nothing-to-cache") == "true":
             return
         raise ActionFailed(
             f"Cache path {folder} does not exist on disk. This likely indicates that there "

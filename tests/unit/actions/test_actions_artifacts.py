@@ -1,4 +1,4 @@
-"""upload-artifact / download-artifact v4 within one run (real files)."""
+"""upload-artifact / download-artifact within one run (real files)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from shipyard.actions.artifacts import DownloadArtifact, UploadArtifact
+from shipyard.actions.artifacts import UploadArtifact
 from shipyard.actions.base import ActionFailed
+from shipyard.actions.download import DownloadArtifact
 from shipyard.testing.fake_services import FakeServices, services_in
 
 CONFLICT = (
@@ -100,10 +101,26 @@ def test_conflicts_overwrite_and_no_files(tmp_path: Path) -> None:
     )
     upload(build, path="missing", **{"if-no-files-found": "ignore"})
     assert build.lines[-1] == message and len(build.warnings) == 1
-    assert failed(build, UploadArtifact(), path="out", **{"if-no-files-found": "fail"}) == (
+    unrecognized = (
         "Unrecognized if-no-files-found input. Provided: fail. Available options: warn,error,ignore"
     )
+    # core.setFailed does not stop the action: the upload goes on, the step fails
+    assert failed(build, UploadArtifact(), path="out", **{"if-no-files-found": "fail"}) == (
+        f"{unrecognized}\n{CONFLICT}"
+    )
+    assert failed(build, UploadArtifact(), name="x", path="out", **{"if-no-files-found": "f"}) == (
+        unrecognized.replace("fail", "f")
+    )
+    assert stored(tmp_path, "x") == ["a.txt", "b.txt"] and build.outputs["artifact-id"] == "3"
+    warned = len(build.warnings)
+    assert failed(build, UploadArtifact(), path="none", **{"if-no-files-found": "f"}) == (
+        unrecognized.replace("fail", "f")
+    )
+    assert len(build.warnings) == warned  # no policy: the switch matches no case
     assert failed(build, UploadArtifact(), path="out", **{"compression-level": "10"}) == (
+        "Invalid compression-level. Valid values are 0-9"
+    )
+    assert failed(build, UploadArtifact(), path="out", **{"compression-level": "-1"}) == (
         "Invalid compression-level. Valid values are 0-9"
     )
     assert failed(build, UploadArtifact(), name="a/b", path="out").startswith(
@@ -137,10 +154,11 @@ def test_download_single_all_pattern_merge(tmp_path: Path) -> None:
     ]
     assert get.outputs["download-path"] == str(merged)
     assert "- wheels-linux (ID: 1, Size: 24)" in get.lines
-    DownloadArtifact().main(get, {"path": "ids", "artifact-ids": "3"})
-    assert [p.name for p in (get.workspace / "ids").iterdir()] == ["docs"]
     DownloadArtifact().main(get, {"path": "brace", "pattern": "{docs,nope}"})
-    assert [p.name for p in (get.workspace / "brace").iterdir()] == ["docs"]
+    assert sorted(p.name for p in (get.workspace / "brace").iterdir()) == [
+        "common.txt",
+        "docs.txt",
+    ]
 
 
 def test_download_errors(tmp_path: Path) -> None:
@@ -154,3 +172,87 @@ def test_download_errors(tmp_path: Path) -> None:
     )
     DownloadArtifact().main(get, {"run-id": "7", "repository": "Octo/App", "pattern": "x*"})
     assert get.outputs == {}  # nothing matched: the real action sets no output
+
+
+def test_empty_name_fails_the_toolkits_check(tmp_path: Path) -> None:
+    """The runner applies the default name only when the input is absent."""
+    build = job(tmp_path, "build")
+    write(build.workspace, {"out/a.txt": "1"})
+    assert failed(build, UploadArtifact(), name="", path="out") == (
+        "Provided artifact name input during validation is empty"
+    )
+    assert failed(build, UploadArtifact(), name="  ", path="out") == (
+        "Provided artifact name input during validation is empty"
+    )
+    assert build.lines == ["With the provided path, there will be 1 file uploaded"] * 2
+    upload(build, name="", path="missing")  # no files: no name check
+    assert build.warnings == [
+        "No files were found with the provided path: missing. No artifacts will be uploaded."
+    ]
+    upload(build, path="out")  # absent: the default
+    assert stored(tmp_path, "artifact") == ["a.txt"]
+
+
+def test_numbers_are_read_with_parse_int(tmp_path: Path) -> None:
+    build = job(tmp_path, "build")
+    write(build.workspace, {"out/a.txt": "1"})
+    upload(build, name="five", path="out", **{"retention-days": "5d", "compression-level": "9x"})
+    assert build.outputs["artifact-id"] == "1"
+    # NaN: core.setFailed('Invalid retention-days'), and the upload goes on
+    assert failed(build, UploadArtifact(), name="nan", path="out", **{"retention-days": "d5"}) == (
+        "Invalid retention-days"
+    )
+    assert stored(tmp_path, "nan") == ["a.txt"] and build.outputs["artifact-id"] == "2"
+    assert failed(
+        build,
+        UploadArtifact(),
+        name="both",
+        path="out",
+        **{"retention-days": "x", "compression-level": "y"},
+    ) == ("Invalid retention-days\nInvalid compression-level")
+    assert stored(tmp_path, "both") == ["a.txt"]
+
+
+def three_artifacts(root: Path) -> FakeServices:
+    for name in ("wheels-linux", "wheels-mac", "docs"):
+        build = job(root, name)
+        write(build.workspace, {f"out/{name}.txt": name})
+        upload(build, name=name, path="out")
+    return job(root, "get")
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_lone_selected_artifact_goes_into_path_from_v5(tmp_path: Path) -> None:
+    get = three_artifacts(tmp_path)
+    for major, ids, pattern in ((None, "ids-now", "pattern-now"), (5, "ids-5", "pattern-5")):
+        DownloadArtifact(major).main(get, {"path": ids, "artifact-ids": "3"})
+        assert listing(get.workspace / ids) == ["docs.txt"]
+        DownloadArtifact(major).main(get, {"path": pattern, "pattern": "doc*"})
+        assert listing(get.workspace / pattern) == ["docs.txt"]
+    DownloadArtifact(4).main(get, {"path": "ids-4", "artifact-ids": "3"})
+    assert listing(get.workspace / "ids-4") == ["docs/docs.txt"]
+    DownloadArtifact(4).main(get, {"path": "pattern-4", "pattern": "doc*"})
+    assert listing(get.workspace / "pattern-4") == ["docs/docs.txt"]
+    DownloadArtifact(5).main(get, {"path": "two", "artifact-ids": "1, 3"})
+    assert listing(get.workspace / "two") == ["docs/docs.txt", "wheels-linux/wheels-linux.txt"]
+    assert "Downloading artifacts by ID" in get.lines
+
+
+def test_artifact_ids_are_read_as_the_action_reads_them(tmp_path: Path) -> None:
+    get = three_artifacts(tmp_path)
+    prefix = "Unable to download artifact(s): "
+    assert failed(get, DownloadArtifact(), **{"artifact-ids": "one"}) == (
+        f"{prefix}Invalid artifact ID: 'one'. Must be a number."
+    )
+    assert failed(get, DownloadArtifact(), **{"artifact-ids": " , "}) == (
+        f"{prefix}No valid artifact IDs provided in 'artifact-ids' input"
+    )
+    assert failed(get, DownloadArtifact(), **{"artifact-ids": "9"}) == (
+        f"{prefix}None of the provided artifact IDs were found"
+    )
+    DownloadArtifact().main(get, {"path": "some", "artifact-ids": "2x,9", "pattern": "docs"})
+    assert get.warnings == ["Could not find the following artifact IDs: 9"]
+    assert listing(get.workspace / "some") == ["wheels-mac.txt"]  # pattern is not applied

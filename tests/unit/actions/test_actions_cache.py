@@ -81,8 +81,10 @@ def test_first_writer_wins_and_lookup_only(tmp_path: Path) -> None:
     CacheSave().main(two, {"path": "d", "key": "k"})
     assert two.lines == [
         "Failed to save: Unable to reserve cache with key k, "
-        "another job may be creating this cache."
+        "another job may be creating this cache.",
+        "##[warning]Cache save failed.",
     ]
+    assert two.warnings == ["Cache save failed."]  # saveOnlyRun: cacheId stayed -1
     look = job(tmp_path, "look")
     CacheRestore().main(look, {"path": "d", "key": "k", "lookup-only": "true"})
     assert look.lines == ["Cache found and can be restored from key: k"]
@@ -110,13 +112,87 @@ def test_errors_and_warnings(tmp_path: Path) -> None:
             {"path": "d", "key": "k", "fail-on-cache-miss": "true"},
             "Failed to restore cache entry. Exiting as fail-on-cache-miss is set. Input key: k",
         ),
+        (
+            {"path": "d", "key": "k", "fail-on-cache-miss": "TRUE"},  # getInputAsBool
+            "Failed to restore cache entry. Exiting as fail-on-cache-miss is set. Input key: k",
+        ),
     ]
     for inputs, message in cases:
         with pytest.raises(ActionFailed) as caught:
             Cache().main(services, inputs)
         assert str(caught.value) == message
-    CacheSave().main(services, {"path": "missing", "key": "k"})
-    assert services.warnings == [
-        "Path Validation Error: Path(s) specified in the action for caching do(es) not exist, "
-        "hence no cache is being saved."
+    services = job(tmp_path, "words")
+    Cache().main(services, {"path": "d", "key": "k", "fail-on-cache-miss": "yes"})
+    Cache().main(services, {"path": "d", "key": "k", "lookup-only": "banana"})
+    assert services.lines == ["Cache not found for input keys: k"] * 2
+    assert services.warnings == []
+
+
+NOT_FOUND = (
+    "Path Validation Error: Path(s) specified in the action for caching do(es) not exist, "
+    "hence no cache is being saved."
+)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "logged"),
+    [
+        ({"path": "d"}, "Key is not specified."),
+        ({"key": "k"}, "Input required and not supplied: path"),
+        ({"path": "d", "key": "a,b"}, "Key Validation Error: a,b cannot contain commas."),
+        (
+            {"path": "d", "key": "k" * 513},
+            f"Key Validation Error: {'k' * 513} cannot be larger than 512 characters.",
+        ),
+        (
+            {"path": "../d", "key": "k"},
+            "Invalid pattern '../d'. Relative pathing '.' and '..' is not allowed.",
+        ),
+        ({"path": "missing", "key": "k"}, NOT_FOUND),
+    ],
+)
+def test_save_only_logs_problems_and_warns_once(
+    tmp_path: Path, inputs: dict[str, str], logged: str
+) -> None:
+    """saveImpl catches every problem: utils.logWarning (core.info "[warning]..."), then
+    saveOnlyRun's one annotation; the step does not fail."""
+    services = job(tmp_path, "j")
+    CacheSave().main(services, inputs)
+    assert services.lines == [f"[warning]{logged}", "##[warning]Cache save failed."]
+    assert services.warnings == ["Cache save failed."]
+
+
+def test_post_step_logs_problems_without_annotations(tmp_path: Path) -> None:
+    services = job(tmp_path, "j")
+    action = Cache()
+    action.main(services, {"path": "missing", "key": "k"})
+    post = services.post_services()
+    action.post(post, {"path": "missing", "key": "k"})
+    assert post.lines == [f"[warning]{NOT_FOUND}"] and post.warnings == []
+    empty = job(tmp_path, "empty").post_services()
+    action.post(empty, {"path": "d"})
+    assert empty.lines == ["[warning]Key is not specified."] and empty.warnings == []
+
+
+DEPRECATED = (
+    "Input 'save-always' has been deprecated with message: save-always does not work as "
+    "intended and will be removed in a future release.\nA separate `actions/cache/restore` "
+    "step should be used instead.\nSee https://github.com/actions/cache/tree/main/save"
+    "#always-save-cache for more details."
+)
+
+
+def test_save_always_is_deprecated_whatever_its_value(tmp_path: Path) -> None:
+    for value in ("true", "false"):
+        services = job(tmp_path, value)
+        Cache().main(services, {"path": "d", "key": "k", "save-always": value})
+        assert services.warnings == [DEPRECATED]
+    other_case = job(tmp_path, "case")  # the runner's lookup is case-sensitive
+    Cache().main(other_case, {"path": "d", "key": "k", "Save-Always": "true"})
+    assert other_case.warnings == []
+    restore_only = job(tmp_path, "restore")  # cache/restore has no such input
+    CacheRestore().main(restore_only, {"path": "d", "key": "k", "save-always": "true"})
+    assert restore_only.warnings == [
+        "Unexpected input(s) 'save-always', valid inputs are ['path', 'key', 'restore-keys', "
+        "'enableCrossOsArchive', 'fail-on-cache-miss', 'lookup-only']"
     ]

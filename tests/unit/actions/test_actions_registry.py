@@ -7,7 +7,8 @@ import pytest
 from shipyard.actions.base import has_post
 from shipyard.actions.cache import Cache, CacheRestore, CacheSave
 from shipyard.actions.checkout import Checkout
-from shipyard.actions.registry import KNOWN_BUILTINS, builtin_action, builtin_name
+from shipyard.actions.download import DownloadArtifact
+from shipyard.actions.registry import KNOWN_BUILTINS, builtin_action, builtin_name, major_version
 from shipyard.actions.setup_python import SetupPython
 
 
@@ -48,3 +49,32 @@ def test_action_kinds_and_posts() -> None:
     assert not has_post(builtin_action("actions/upload-artifact@v4"))
     assert getattr(builtin_action("actions/cache@v4"), "post_if", None) == "success()"
     assert "actions/checkout" in KNOWN_BUILTINS and len(KNOWN_BUILTINS) == 8
+
+
+@pytest.mark.parametrize(
+    ("ref", "major"),
+    [
+        ("v4", 4),
+        ("v4.1.7", 4),
+        ("v5.0", 5),
+        ("12", 12),
+        ("main", None),
+        ("v4-beta", None),
+        ("fa0a91b85d4f404e444e00e005971372dc801d16", None),
+    ],
+)
+def test_major_versions(ref: str, major: int | None) -> None:
+    assert major_version(ref) == major
+
+
+def test_download_artifact_gets_the_refs_major_version() -> None:
+    for uses, major in (
+        ("actions/download-artifact@v4", 4),
+        ("actions/download-artifact@v4.3.0", 4),
+        ("Actions/Download-Artifact@v5", 5),
+        ("actions/download-artifact@main", None),
+        ("actions/download-artifact@634f93cb2916e3fdff6788551b99b062d0335ce0", None),
+    ):
+        action = builtin_action(uses)
+        assert isinstance(action, DownloadArtifact)
+        assert action.major == major, uses

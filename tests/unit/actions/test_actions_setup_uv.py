@@ -201,3 +201,79 @@ def test_a_uv_beside_shipyards_interpreter_is_used(root: Path) -> None:
     SetupUv(python=str(python)).main(services, {})
     assert services.outputs["uv-path"] == str(python.parent / "uv")
     assert services.outputs["uv-version"] == "0.8.2" and services.commands == []
+
+
+def test_switches_are_true_only_when_exactly_true(root: Path) -> None:
+    """inputs.ts compares these with === "true": other words are false, never an error."""
+    for word in ("True", "TRUE", "banana", "yes"):
+        off = job(root, f"off-{word}")
+        run(root, off, **{"enable-cache": word})
+        assert "cache-key" not in off.outputs
+    services = job(root, "a")
+    (services.workspace / "uv.lock").write_text("lock")
+    action = run(root, services, **{"enable-cache": "true", "prune-cache": "True"})
+    key = services.outputs["cache-key"]
+    assert "-pruned" not in key
+    (root / "uv-cache").mkdir()
+    action.post(services.post_services(), {})
+    again = job(root, "b")
+    (again.workspace / "uv.lock").write_text("lock")
+    run(root, again, **{"prune-cache": "false", "restore-cache": "True"})
+    assert again.outputs["cache-key"] == key and again.outputs["cache-hit"] == "false"
+    unsaved = job(root, "c")
+    (unsaved.workspace / "uv.lock").write_text("lock2")
+    action = run(root, unsaved, **{"save-cache": "yes", "cache-python": "maybe"})
+    post = unsaved.post_services()
+    action.post(post, {})
+    assert post.lines == []  # save-cache is false: nothing saved
+    (root / "uv-cache").rmdir()
+    strict = job(root, "d")
+    action = run(root, strict, **{"ignore-nothing-to-cache": "True"})
+    with pytest.raises(ActionFailed) as caught:  # not "true": the missing folder fails
+        action.post(strict.post_services(), {})
+    assert str(caught.value).startswith(f"Cache path {root}/uv-cache does not exist on disk.")
+    empty = job(root, "e")
+    (empty.workspace / "pyproject.toml").unlink()
+    run(root, empty, **{"ignore-empty-workdir": "True", "enable-cache": "false"})
+    assert empty.warnings == [
+        "Empty workdir detected. This may cause unexpected behavior. "
+        "You can enable ignore-empty-workdir to mute this warning."
+    ]
+
+
+def test_activate_environment_is_a_boolean_input(root: Path) -> None:
+    with pytest.raises(ActionFailed) as caught:
+        run(root, job(root, "a"), **{"activate-environment": "banana"})
+    assert str(caught.value) == (
+        'Input does not meet YAML 1.2 "Core Schema" specification: activate-environment\n'
+        "Support boolean input list: `true | True | TRUE | false | False | FALSE`"
+    )
+    services = job(root, "b")
+    run(root, services, **{"activate-environment": "True", "venv-path": "env"})
+    assert services.outputs["venv"] == str(services.workspace / "env")
+    assert services.warnings == []
+
+
+def test_venv_path_without_activate_environment_warns(root: Path) -> None:
+    services = job(root, "a")
+    run(root, services, **{"venv-path": "custom-venv"})
+    assert services.warnings == ["venv-path is only used when activate-environment is true"]
+    assert "venv" not in services.outputs and services.commands == []
+
+
+@pytest.mark.parametrize("strategy", ["", "highest", "lowest"])
+def test_resolution_strategies(root: Path, strategy: str) -> None:
+    services = job(root, "a")
+    run(root, services, **{"resolution-strategy": strategy})
+    assert services.outputs["uv-version"] == "0.5.1"
+
+
+@pytest.mark.parametrize("strategy", ["newest", "Highest"])
+def test_an_unknown_resolution_strategy_fails(root: Path, strategy: str) -> None:
+    services = job(root, "a")
+    with pytest.raises(ActionFailed) as caught:
+        run(root, services, **{"resolution-strategy": strategy})
+    assert str(caught.value) == (
+        f"Invalid resolution-strategy: {strategy}. Must be 'highest' or 'lowest'."
+    )
+    assert services.lines == []  # inputs.ts throws as it loads, before anything else
