@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shipyard.diagnostics import Span
+from shipyard.testing.tokens import token_at
 from shipyard.workflow.templates import (
     WORKFLOW_ROOT_STRICT,
     TemplateResult,
@@ -20,7 +21,6 @@ from shipyard.workflow.tokens import (
     NumberToken,
     SequenceToken,
     StringToken,
-    Token,
     to_value,
 )
 
@@ -42,18 +42,6 @@ def _value(text: str) -> MappingToken:
     return result.value
 
 
-def _get(token: Token | None, *path: str | int) -> Token:
-    for step in path:
-        if isinstance(step, int):
-            assert isinstance(token, SequenceToken)
-            token = token.items[step]
-        else:
-            assert isinstance(token, MappingToken)
-            token = token.get(step)
-    assert token is not None
-    return token
-
-
 # --- a valid workflow ------------------------------------------------------------------
 
 
@@ -72,8 +60,8 @@ def test_a_valid_workflow_reads_into_tokens() -> None:
         "      - run: |\n          echo hi\n"
     )
     assert [str(k) for k, _ in value.pairs] == ["name", "on", "env", "jobs"]
-    assert _get(value, "env", "N") == StringToken(value="1")  # env values are strings
-    matrix = _get(value, "jobs", "build", "strategy", "matrix", "n")
+    assert token_at(value, "env", "N") == StringToken(value="1")  # env values are strings
+    matrix = token_at(value, "jobs", "build", "strategy", "matrix", "n")
     assert matrix == SequenceToken(
         items=(
             NumberToken(value=1.0),
@@ -82,12 +70,12 @@ def test_a_valid_workflow_reads_into_tokens() -> None:
             StringToken(value="x"),
         )
     )
-    assert _get(value, "jobs", "build", "timeout-minutes") == NumberToken(value=10.0)
-    run = _get(value, "jobs", "build", "steps", 1, "run")
+    assert token_at(value, "jobs", "build", "timeout-minutes") == NumberToken(value=10.0)
+    run = token_at(value, "jobs", "build", "steps", 1, "run")
     assert isinstance(run, StringToken)
     assert run.value == "echo hi\n"
     assert run.block_header == "|"
-    assert to_value(_get(value, "on")) == {"push": {"branches": ["main"]}}
+    assert to_value(token_at(value, "on")) == {"push": {"branches": ["main"]}}
 
 
 def test_tokens_carry_githubs_positions() -> None:
@@ -95,19 +83,19 @@ def test_tokens_carry_githubs_positions() -> None:
     assert value.span == Span("w.yml", 1, 1, 7, 1)
     key = value.pairs[1][0]
     assert key.span == Span("w.yml", 2, 1, 2, 5)
-    run = _get(value, "jobs", "a", "steps", 0, "run")
+    run = token_at(value, "jobs", "a", "steps", 0, "run")
     assert run.span is not None and (run.span.line, run.span.column) == (6, 14)
 
 
 def test_a_non_string_value_where_a_string_is_expected_becomes_a_string() -> None:
     value = _value("on: push\njobs:\n  a:\n    runs-on: true\n    steps:\n      - run: 1.50\n")
-    assert _get(value, "jobs", "a", "runs-on") == StringToken(value="true")
-    assert _get(value, "jobs", "a", "steps", 0, "run") == StringToken(value="1.5")
+    assert token_at(value, "jobs", "a", "runs-on") == StringToken(value="true")
+    assert token_at(value, "jobs", "a", "steps", 0, "run") == StringToken(value="1.5")
 
 
 def test_non_string_keys_become_strings() -> None:
     value = _value("on: push\nenv:\n  1: a\n  true: b\n  1.50: c\njobs: {}\n")
-    env = _get(value, "env")
+    env = token_at(value, "env")
     assert isinstance(env, MappingToken)
     assert [str(k) for k, _ in env.pairs] == ["1", "true", "1.5"]
     assert _errors("on: push\nenv:\n  ~: c\njobs: {}\n") == [
@@ -333,11 +321,11 @@ def test_expression_tokens() -> None:
         "      B: a ${{ github.sha }} b {c} 'd' ${{ github.ref }}\n"
         "    steps:\n      - run: ${{ 'it''s' }}\n"
     )
-    runs_on = _get(value, "jobs", "a", "runs-on")
+    runs_on = token_at(value, "jobs", "a", "runs-on")
     assert runs_on == BasicExpressionToken(expression="matrix.os")
     assert isinstance(runs_on, BasicExpressionToken)
     assert runs_on.source == "${{ matrix.os }}"
-    env = _get(value, "jobs", "a", "env")
+    env = token_at(value, "jobs", "a", "env")
     assert isinstance(env, MappingToken)
     key, inserted = env.pairs[0]
     assert isinstance(key, InsertExpressionToken)
@@ -346,12 +334,12 @@ def test_expression_tokens() -> None:
     assert env.get("B") == BasicExpressionToken(
         expression="format('a {0} b {{c}} ''d'' {1}', github.sha, github.ref)"
     )
-    assert _get(value, "jobs", "a", "steps", 0, "run") == StringToken(value="it's")
+    assert token_at(value, "jobs", "a", "steps", 0, "run") == StringToken(value="it's")
 
 
 def test_expressions_in_multi_line_scalars_use_the_value() -> None:
     value = _value(JOB + "      - run: |\n          echo ${{ github.sha }}\n          two\n")
-    run = _get(value, "jobs", "a", "steps", 0, "run")
+    run = token_at(value, "jobs", "a", "steps", 0, "run")
     assert run == BasicExpressionToken(expression="format('echo {0}\ntwo\n', github.sha)")
     assert isinstance(run, BasicExpressionToken)
     assert run.span is not None and (run.span.line, run.span.column) == (6, 14)
@@ -419,14 +407,14 @@ def test_aliases_are_read_where_used() -> None:
         "on: push\njobs:\n  a:\n    runs-on: x\n    env: &env\n      A: 1\n"
         "    steps:\n      - run: echo\n        env: *env\n"
     )
-    assert to_value(_get(value, "jobs", "a", "steps", 0, "env")) == {"A": "1"}
+    assert to_value(token_at(value, "jobs", "a", "steps", 0, "env")) == {"A": "1"}
 
 
 def test_tokens_are_values() -> None:
     text = JOB + "      - run: echo\n"
     first, second = _read(text).value, _read(text).value
     assert first == second
-    assert isinstance(_get(first, "jobs", "a", "steps", 0), MappingToken)
+    assert isinstance(token_at(first, "jobs", "a", "steps", 0), MappingToken)
     assert NullToken() == NullToken()
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pytest
 
 from shipyard.expr import evaluate
+from shipyard.testing.tokens import token_at
 from shipyard.workflow.templates import read_template
 from shipyard.workflow.tokens import (
     BasicExpressionToken,
@@ -32,16 +33,7 @@ HEAD = "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [run: echo]\n"
 def _token(text: str, *path: str | int) -> Token:
     result = read_template(text, "w.yml")
     assert [d.render() for d in result.diagnostics] == []
-    token: Token | None = result.value
-    for step in path:
-        if isinstance(step, int):
-            assert isinstance(token, SequenceToken)
-            token = token.items[step]
-        else:
-            assert isinstance(token, MappingToken)
-            token = token.get(step)
-    assert token is not None
-    return token
+    return token_at(result.value, *path)
 
 
 def _evaluator(contexts: Mapping[str, object]) -> object:
