@@ -63,7 +63,9 @@ class Loaded:
                 github["event_path"] = str(_write_payload(settings.run_dir, index, payload))
             run = WorkflowRun(index=index, workflow=workflow, github=github, inputs=inputs)
             run.env = evaluate_workflow_env(settings, workflow, github, inputs)
-            run.concurrency_group = workflow_concurrency(workflow, github, inputs, settings.vars)
+            run.concurrency_group, run.concurrency_cancel = workflow_concurrency(
+                workflow, github, inputs, settings.vars
+            )
             runs.append(run)
         return runs
 

@@ -52,6 +52,7 @@ from shipyard.workflow.model import Job, Step, Workflow
 from shipyard.workflow.tokens import StringToken
 
 DEFAULT_JOB_TIMEOUT_MINUTES = 360.0
+_PLAIN_CANCELS = ("cancelled", "the run was cancelled")  # Ctrl-C: no annotation needed
 # github.<key>: the step's file-command files, as the runner sets them before the step runs
 _FILE_CONTEXT = {
     "env": "GITHUB_ENV",
@@ -193,6 +194,8 @@ class JobRunner:
             shutil.rmtree(self.paths.temp, ignore_errors=True)
         report.outputs = self.outputs(base) if self.status != "skipped" else {}
         self._environment_url(base)
+        if cancel.cancelled and cancel.reason not in _PLAIN_CANCELS:
+            self._error(cancel.reason)  # why, as GitHub annotates it (concurrency, fail-fast)
         report.result = self.status
         report.annotations = list(self.state.annotations)
         report.ended = time.time()

@@ -46,6 +46,7 @@ class WorkflowRun:
     inputs: dict[str, object]
     env: dict[str, str] = field(default_factory=dict)
     concurrency_group: str | None = None
+    concurrency_cancel: bool = False  # its cancel-in-progress
     reports: list[JobReport] = field(default_factory=list)
     conclusion: str = "success"
     error: str | None = None
@@ -116,6 +117,7 @@ class RunEngine:
         self.key_prefix = key_prefix  # "<caller job>#<instance>/" in a called workflow
         # node key -> whether a job up its needs chain failed (job-level failure())
         self._failed_upstream: dict[str, bool] = {}
+        self._payloads: dict[str, object] = {}  # node key -> (workflow run, job)
         self.scheduler: Scheduler | None = None
 
     def job_key(self, run: WorkflowRun, job: Job, index: int) -> str:
@@ -142,6 +144,7 @@ class RunEngine:
                             f"{run.index}:{n}" for n in _canonical_needs(run.workflow, job)
                         ),
                         workflow_group=run.concurrency_group,
+                        workflow_cancel=run.concurrency_cancel,
                         payload=(run, job),
                         weight=self.durations.get((run.workflow.path, job.id), usual),
                     )
@@ -150,7 +153,11 @@ class RunEngine:
 
     def run(self) -> RunResult:
         """Run everything; returns when every job has a result."""
-        self.scheduler = Scheduler(self.nodes(), self._prepare, self._run, max_jobs=self.max_jobs)
+        nodes = self.nodes()
+        self._payloads = {node.key: node.payload for node in nodes}
+        self.scheduler = Scheduler(
+            nodes, self._prepare, self._run, max_jobs=self.max_jobs, listener=self._listen
+        )
         results = self.scheduler.run()
         for run in self.workflows:
             if run.error:
@@ -208,17 +215,45 @@ class RunEngine:
         if not instances:
             return self._skip(run, job, "no matrix combination matches --matrix", result="skipped")
         first = instances[0]
-        group, cancel_in_progress = self._job_concurrency(run, job, contexts)
+        planned = []
+        for i, inst in enumerate(instances):  # each leg its own group (it may use matrix)
+            scope = {**contexts, "matrix": inst.matrix, "strategy": inst.strategy}
+            group, cancel_in_progress = self._job_concurrency(run, job, scope)
+            payload = (run, job, inst, needs_ctx)
+            planned.append(Instance(node.key, i, payload, group, cancel_in_progress))
         return Preparation(
-            instances=tuple(
-                Instance(node.key, i, payload=(run, job, inst, needs_ctx))
-                for i, inst in enumerate(instances)
-            ),
+            instances=tuple(planned),
             fail_fast=first.fail_fast,
             max_parallel=first.max_parallel,
-            group=group,
-            cancel_in_progress=cancel_in_progress,
         )
+
+    def _listen(self, event: str, key: str, detail: object) -> None:
+        """Report the job instances cancelled before they ran (concurrency, fail-fast, Ctrl-C)."""
+        if event != "cancelled":
+            return
+        instance, why = cast(tuple[Instance | None, str], detail)
+        if instance is None:  # a job of a workflow run cancelled before its needs were done
+            run, job = cast(tuple[WorkflowRun, Job], self._payloads[key])
+            index, name, matrix = 0, job.display_name, None
+        else:
+            run, job, inst, _needs = cast(
+                tuple[WorkflowRun, Job, JobInstance, dict[str, Any]], instance.payload
+            )
+            index, name, matrix = inst.index, inst.name, inst.matrix
+        from shipyard.stepio.events import Annotation
+
+        report = JobReport(
+            key=self.job_key(run, job, index),
+            workflow_path=run.workflow.path,
+            job_id=job.id,
+            name=name,
+            matrix=matrix,
+            result="cancelled",
+            skip_reason=why,
+        )
+        report.annotations.append(Annotation(level=Severity.ERROR, message=why))
+        run.reports.append(report)
+        self.observer.job_finished(report)
 
     def _skip(self, run: WorkflowRun, job: Job, why: str, *, result: str) -> Preparation:
         report = JobReport(
@@ -434,12 +469,14 @@ def workflow_concurrency(
     github: Mapping[str, object],
     inputs: Mapping[str, object],
     vars: Mapping[str, str],
-) -> str | None:
-    """The workflow's concurrency group, if any."""
+) -> tuple[str | None, bool]:
+    """The workflow's concurrency group, if any, and its cancel-in-progress."""
     token = workflow.concurrency
     if token is None:
-        return None
+        return None, False
     contexts = {"github": github, "inputs": inputs, "vars": dict(vars)}
     if isinstance(token, MappingToken):
-        return string_of(token.get("group"), contexts, what="concurrency.group")
-    return string_of(token, contexts, what="concurrency")
+        group = string_of(token.get("group"), contexts, what="concurrency.group")
+        cancel = string_of(token.get("cancel-in-progress"), contexts, what="concurrency")
+        return group, cancel == "true"
+    return string_of(token, contexts, what="concurrency"), False

@@ -16,6 +16,15 @@ that neither a long chain of ``needs`` nor one long job is left for the end.
 A job's result aggregates its instances the way GitHub reports ``needs.<id>.result``:
 ``failure`` if any failed, else ``cancelled`` if any was cancelled, else ``success``
 (``skipped`` when the job did not run at all).
+
+Concurrency groups, as GitHub documents them: names compare ignoring case, and a
+workflow's group and a job's share one namespace. A workflow holds its group from its
+first job's start until its last job is done; a job instance (each matrix leg apart)
+holds its own while it runs. At most one more holder waits per group: a newer one
+cancels the one waiting (``Canceling since a higher priority waiting request for 'g'
+exists``), and with ``cancel-in-progress`` it also cancels the holder (a whole workflow,
+or one job instance). Every instance cancelled before it ran is told to the listener
+(``cancelled``), so that it can be reported.
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ from collections.abc import Callable, Mapping, Sequence
 from shipyard.backends.base import CancelToken
 from shipyard.valueclass import dataclass, field
 
+FAIL_FAST = "The job was canceled because another job of its matrix failed (fail-fast)"
+
 
 @dataclass(frozen=True, slots=True)
 class Node:
@@ -35,6 +46,7 @@ class Node:
     key: str
     needs: tuple[str, ...] = ()
     workflow_group: str | None = None  # the workflow's concurrency group, if any
+    workflow_cancel: bool = False  # its cancel-in-progress
     payload: object = field(default=None, compare=False, repr=False)
     weight: float = 1.0  # expected seconds, for the launch order only
 
@@ -54,6 +66,8 @@ class Instance:
     node_key: str
     index: int
     payload: object = field(default=None, compare=False, repr=False)
+    group: str | None = None  # this instance's job-level concurrency group (its matrix's)
+    cancel_in_progress: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +79,7 @@ class Preparation:
     result_if_skipped: str = "skipped"  # "cancelled" when skipped by a cancellation
     fail_fast: bool = True
     max_parallel: int | None = None
-    group: str | None = None  # job-level concurrency group
+    group: str | None = None  # the job-level concurrency group of instances without one
     cancel_in_progress: bool = False
 
 
@@ -117,8 +131,10 @@ class Scheduler:
         self._events: queue.Queue[tuple[str, int, InstanceResult] | None] = queue.Queue()
         self._cancelled = False
         self._running_total = 0
-        self._group_holder: dict[str, str] = {}  # group -> node key (job or workflow level)
-        self._group_pending: dict[str, str] = {}
+        self._group_holder: dict[str, str] = {}  # folded group -> holder ("wf:<w>", "<key>#<i>")
+        self._group_pending: dict[str, str] = {}  # folded group -> the one holder waiting
+        self._group_names: dict[str, str] = {}  # folded group -> the name as written
+        self._cancelled_workflows: dict[str, str] = {}  # workflow -> why (concurrency)
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
 
@@ -165,7 +181,12 @@ class Scheduler:
             for key in self._order:
                 state = self._states[key]
                 if state.result is None and state.prep is None and self._needs_done(state):
-                    self._prepare_node(state)
+                    why = self._cancelled_workflows.get(_workflow_of(key))
+                    if why is not None:  # its workflow run was cancelled by concurrency
+                        self._complete(state, NodeResult("cancelled"))
+                        self._listen("cancelled", key, (None, why))
+                    else:
+                        self._prepare_node(state)
                     progress = True
             progress |= self._launch()
 
@@ -183,57 +204,94 @@ class Scheduler:
         state.waiting = list(prep.instances)
         self._listen("ready", state.node.key, len(prep.instances))
 
-    def _groups(self, state: _JobState) -> list[str]:
+    def _groups(self, state: _JobState, instance: Instance) -> list[tuple[str, str, bool]]:
+        """The groups ``instance`` needs: (folded name, its holder id, cancel-in-progress)."""
         groups = []
-        if state.node.workflow_group:
-            groups.append("workflow:" + state.node.workflow_group)
-        if state.prep is not None and state.prep.group:
-            groups.append("job:" + state.prep.group)
-        return groups
+        node = state.node
+        if node.workflow_group:
+            groups.append(
+                (node.workflow_group, "wf:" + _workflow_of(node.key), node.workflow_cancel)
+            )
+        prep = state.prep
+        group = instance.group if instance.group is not None else prep.group if prep else None
+        if group:
+            cancel = instance.cancel_in_progress or bool(prep and prep.cancel_in_progress)
+            groups.append((group, f"{node.key}#{instance.index}", cancel))
+        out = []
+        for name, holder, cancel in groups:
+            folded = name.casefold()  # "prod" and "Prod" are one group, as on GitHub
+            self._group_names.setdefault(folded, name)
+            out.append((folded, holder, cancel))
+        return out
 
-    def _may_start(self, state: _JobState) -> bool:
-        """Concurrency groups: hold them while running; one pending job per group.
-
-        A workflow-level group is held by the whole workflow (the key's prefix) until its
-        last job completes; a job-level group by the job.
-        """
-        if state.running or state.finished:
-            return True  # already holds its groups
-        key = state.node.key
-        for group in self._groups(state):
+    def _may_start(self, state: _JobState, instance: Instance) -> bool:
+        """Whether ``instance`` may start now; takes its groups when it may (module docstring)."""
+        groups = self._groups(state, instance)
+        for group, me, cancel in groups:
             holder = self._group_holder.get(group)
-            if holder is not None and holder != _holder_id(group, key):
-                if state.prep is not None and state.prep.cancel_in_progress:
-                    self._cancel_holder(holder)
-                pending = self._group_pending.get(group)
-                if pending is not None and pending != key:
-                    self._cancel_waiting(self._states[pending], "superseded in " + group)
-                self._group_pending[group] = key
-                return False
-        for group in self._groups(state):
-            self._group_holder[group] = _holder_id(group, key)
-            if self._group_pending.get(group) == key:
+            if holder is None or holder == me:
+                continue
+            name = self._group_names[group]
+            why = f"Canceling since a higher priority waiting request for '{name}' exists"
+            if cancel:
+                self._cancel_holder(holder, why)
+            pending = self._group_pending.get(group)
+            if pending is not None and pending != me:
+                self._cancel_pending(pending, why)
+            self._group_pending[group] = me
+            return False
+        for group, me, _cancel in groups:
+            self._group_holder[group] = me
+            if self._group_pending.get(group) == me:
                 del self._group_pending[group]
         return True
 
-    def _cancel_holder(self, holder: str) -> None:
+    def _cancel_holder(self, holder: str, why: str) -> None:
+        """cancel-in-progress: stop a whole workflow run, or one job instance."""
+        if holder.startswith("wf:"):
+            self._cancel_workflow(holder[3:], why)
+            return
+        key, _, index = holder.rpartition("#")
+        token = self._states[key].running.get(int(index)) if key in self._states else None
+        if token is not None:
+            token.cancel(why)
+
+    def _cancel_pending(self, holder: str, why: str) -> None:
+        """Cancel the holder waiting for a group: a whole workflow run, or one instance."""
+        if holder.startswith("wf:"):
+            self._cancel_workflow(holder[3:], why)
+            return
+        key, _, index = holder.rpartition("#")
+        if key in self._states:
+            self._cancel_waiting(self._states[key], why, only=int(index))
+
+    def _cancel_workflow(self, workflow: str, why: str) -> None:
+        """Cancel every job of a workflow run: running ones stop, the others never start."""
+        self._cancelled_workflows.setdefault(workflow, why)
         for state in self._states.values():
-            if state.node.key == holder or _workflow_of(state.node.key) == holder:
-                for token in state.running.values():
-                    token.cancel("cancelled by a newer run in its concurrency group")
+            if _workflow_of(state.node.key) != workflow or state.result is not None:
+                continue
+            for token in state.running.values():
+                token.cancel(why)
+            if state.waiting:
+                self._cancel_waiting(state, why)
 
     def _launch(self) -> bool:
         launched = False
         for key in self._launch_order:
             state = self._states[key]
-            while state.waiting and self._running_total < self._max_jobs:
+            # every waiting instance in turn: one held back by a concurrency group waits
+            # (and may replace another waiting one) while the next may start
+            for instance in list(state.waiting):
                 prep = state.prep
                 assert prep is not None
+                if self._running_total >= self._max_jobs:
+                    break
                 if prep.max_parallel is not None and len(state.running) >= prep.max_parallel:
                     break
-                if not self._may_start(state):
-                    break
-                instance = state.waiting.pop(0)
+                if instance not in state.waiting or not self._may_start(state, instance):
+                    continue  # cancelled meanwhile (replaced in its group), or must wait
+                state.waiting.remove(instance)
                 token = CancelToken()
                 if self._cancelled:
                     token.cancel("the run was cancelled")
@@ -262,6 +320,7 @@ class Scheduler:
         state = self._states[key]
         state.running.pop(index, None)
         self._running_total -= 1
+        self._release(f"{key}#{index}")
         state.finished[index] = result
         for name, value in result.outputs.items():  # a matrix's outputs combine: an
             if value or name not in state.outputs:  # empty one never hides another's
@@ -272,31 +331,42 @@ class Scheduler:
         if seen == "failure" and prep is not None and prep.fail_fast and not state.failed_fast:
             state.failed_fast = True
             for token in state.running.values():
-                token.cancel("cancelled by fail-fast: another matrix job failed")
-            self._cancel_waiting(state, "fail-fast")
+                token.cancel(FAIL_FAST)
+            self._cancel_waiting(state, FAIL_FAST)
         if not state.waiting and not state.running:
             self._complete(state, NodeResult(_aggregate(state.finished.values()), state.outputs))
 
-    def _cancel_waiting(self, state: _JobState, why: str) -> None:
-        for instance in state.waiting:
+    def _cancel_waiting(self, state: _JobState, why: str, *, only: int | None = None) -> None:
+        """Cancel the instances still waiting to start (``only``: just that one)."""
+        for instance in [i for i in state.waiting if only is None or i.index == only]:
+            state.waiting.remove(instance)
             state.finished[instance.index] = InstanceResult("cancelled")
+            self._release(f"{state.node.key}#{instance.index}")
             self._listen("cancelled", state.node.key, (instance, why))
-        state.waiting.clear()
-        if not state.running and state.prep is not None and state.result is None:
+        if (
+            not state.waiting
+            and not state.running
+            and state.prep is not None
+            and state.result is None
+        ):
             self._complete(state, NodeResult(_aggregate(state.finished.values()), state.outputs))
 
     def _complete(self, state: _JobState, result: NodeResult) -> None:
         state.result = result
         workflow = _workflow_of(state.node.key)
-        workflow_done = all(
+        if all(
             s.result is not None
             for s in self._states.values()
             if _workflow_of(s.node.key) == workflow
-        )
-        for group, holder in list(self._group_holder.items()):
-            if holder == state.node.key or (holder == workflow and workflow_done):
-                del self._group_holder[group]
+        ):
+            self._release("wf:" + workflow)
         self._listen("completed", state.node.key, result)
+
+    def _release(self, holder: str) -> None:
+        """``holder`` gives up its groups, and stops waiting for any."""
+        for table in (self._group_holder, self._group_pending):
+            for group in [g for g, h in table.items() if h == holder]:
+                del table[group]
 
     def _cancel_running(self) -> None:
         for state in self._states.values():
@@ -329,10 +399,6 @@ def _critical_path_first(nodes: Sequence[Node]) -> list[str]:
 def _workflow_of(key: str) -> str:
     """Node keys are ``<workflow>:<job>``; the workflow part."""
     return key.split(":", 1)[0]
-
-
-def _holder_id(group: str, key: str) -> str:
-    return _workflow_of(key) if group.startswith("workflow:") else key
 
 
 def _aggregate(results: object) -> str:

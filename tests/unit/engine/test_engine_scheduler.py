@@ -238,3 +238,78 @@ def test_expected_durations_put_a_long_job_before_a_short_chain() -> None:
     Scheduler(nodes, simple_prepare(), script.run, max_jobs=1).run()
     starts = [entry[6:-2] for entry in script.log if entry.startswith("start ")]
     assert starts == ["benchmark", "tests", "lint", "summary"]
+
+
+def _listened() -> tuple[list[tuple[str, str, object]], object]:
+    events: list[tuple[str, str, object]] = []
+    return events, lambda event, key, detail: events.append((event, key, detail))
+
+
+def test_group_names_ignore_case_and_workflow_and_job_groups_are_one_namespace() -> None:
+    script = Script(hold={"one:a"})
+    nodes = [Node("one:a", workflow_group="Deploy"), Node("two:b")]
+
+    def prepare(node: Node, needs: Mapping[str, NodeResult], cancelled: bool) -> Preparation:
+        group = "deploy" if node.key == "two:b" else None
+        return Preparation(instances=(Instance(node.key, 0, group=group),))
+
+    thread, results = run_in_thread(Scheduler(nodes, prepare, script.run, max_jobs=4))
+    script.wait_for("start one:a#0")
+    time.sleep(0.05)
+    assert "start two:b#0" not in script.log
+    script.let_go("one:a#0")
+    thread.join(5)
+    assert script.log.index("end one:a#0") < script.log.index("start two:b#0")
+    assert results["two:b"].result == "success"
+
+
+def test_matrix_legs_hold_their_group_each_and_a_newer_waiting_leg_replaces_the_older() -> None:
+    script = Script(hold={"w:t#0"})
+    events, listener = _listened()
+    prepare = simple_prepare(count={"w:t": 3}, group="one-at-a-time")
+    scheduler = Scheduler([Node("w:t")], prepare, script.run, max_jobs=4, listener=listener)
+    thread, results = run_in_thread(scheduler)
+    script.wait_for("start w:t#0")
+    time.sleep(0.05)
+    script.let_go("w:t#0")
+    thread.join(5)
+    assert [line for line in script.log if line.startswith("start")] == [
+        "start w:t#0",
+        "start w:t#2",
+    ]
+    cancelled = [(key, detail) for event, key, detail in events if event == "cancelled"]
+    assert len(cancelled) == 1
+    (key, (instance, why)), = cancelled  # fmt: skip
+    assert (key, instance.index) == ("w:t", 1)
+    assert why == "Canceling since a higher priority waiting request for 'one-at-a-time' exists"
+    assert results["w:t"].result == "cancelled"
+
+
+def test_legs_in_groups_of_their_own_run_together() -> None:
+    script = Script(hold={"w:t#0", "w:t#1"})
+
+    def prepare(node: Node, needs: Mapping[str, NodeResult], cancelled: bool) -> Preparation:
+        return Preparation(instances=tuple(Instance(node.key, i, group=f"g-{i}") for i in (0, 1)))
+
+    thread, results = run_in_thread(Scheduler([Node("w:t")], prepare, script.run, max_jobs=4))
+    script.wait_for("start w:t#0")
+    script.wait_for("start w:t#1")
+    script.let_go("w:t#0")
+    script.let_go("w:t#1")
+    thread.join(5)
+    assert results["w:t"].result == "success"
+
+
+def test_workflow_cancel_in_progress_cancels_the_running_workflow_run() -> None:
+    script = Script(hold={"one:a"})
+    events, listener = _listened()
+    nodes = [
+        Node("one:a", workflow_group="g", workflow_cancel=True),
+        Node("one:b", needs=("one:a",), workflow_group="g", workflow_cancel=True),
+        Node("two:x", workflow_group="g", workflow_cancel=True),
+    ]
+    results = Scheduler(nodes, simple_prepare(), script.run, max_jobs=4, listener=listener).run()
+    assert results["one:a"].result == "cancelled"
+    assert results["one:b"].result == "cancelled"  # never started: its run was cancelled
+    assert results["two:x"].result == "success"
+    assert ("cancelled", "one:b") in [(e, k) for e, k, _ in events]
