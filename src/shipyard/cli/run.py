@@ -144,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
             print("no workflow fires for this event", file=sys.stderr)
             for workflow, reason in loaded.skipped:
                 print(f"  {workflow.path}: {reason}", file=sys.stderr)
+            for workflow in loaded.invalid:
+                print(f"  {workflow.path}: not a valid workflow (see above)", file=sys.stderr)
             return 1 if loaded.invalid else 0
         return _execute(args, loaded)
     finally:
