@@ -227,6 +227,15 @@ class Scheduler:
     def _may_start(self, state: _JobState, instance: Instance) -> bool:
         """Whether ``instance`` may start now; takes its groups when it may (module docstring)."""
         groups = self._groups(state, instance)
+        if len(groups) == 2 and groups[0][0] == groups[1][0]:  # its own workflow's group
+            name = self._group_names[groups[0][0]]
+            job = state.node.key.split(":", 1)[1]
+            why = (
+                f"Canceling since a deadlock for concurrency group '{name}' was detected "
+                f"between 'top level workflow' and '{job}'"
+            )
+            self._cancel_waiting(state, why, only=instance.index)
+            return False
         for group, me, cancel in groups:
             holder = self._group_holder.get(group)
             if holder is None or holder == me:

@@ -313,3 +313,18 @@ def test_workflow_cancel_in_progress_cancels_the_running_workflow_run() -> None:
     assert results["one:b"].result == "cancelled"  # never started: its run was cancelled
     assert results["two:x"].result == "success"
     assert ("cancelled", "one:b") in [(e, k) for e, k, _ in events]
+
+
+def test_a_job_in_its_own_workflows_group_is_cancelled_as_a_deadlock() -> None:
+    script = Script()
+    events, listener = _listened()
+    prepare = simple_prepare(group="CI")
+    nodes = [Node("w:a", workflow_group="ci")]
+    results = Scheduler(nodes, prepare, script.run, max_jobs=4, listener=listener).run()
+    assert results["w:a"].result == "cancelled"
+    assert script.log == []
+    (_, _, (_, why)), = [e for e in events if e[0] == "cancelled"]  # fmt: skip
+    assert why == (
+        "Canceling since a deadlock for concurrency group 'ci' was detected between "
+        "'top level workflow' and 'a'"
+    )
