@@ -17,8 +17,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from shipyard.cli.options import collect_pairs, parse_choices, parse_pairs
-
 DEFAULT_JOBS = max(4, (os.cpu_count() or 2) * 2)
 
 
@@ -132,9 +130,12 @@ def run(args: argparse.Namespace) -> int:
     # collection passes until the jobs start (_execute turns it back on).
     gc.disable()
     try:
-        from shipyard.cli.runplan import load_run
+        from shipyard.cli.runoptions import read_run_options
+        from shipyard.cli.runplan import check_selected_jobs, load_run
 
+        options = read_run_options(args)
         loaded = load_run(args)
+        check_selected_jobs(loaded, args.job)
         if args.dry_run:
             from shipyard.cli.runplan import print_plan
 
@@ -147,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
             for workflow in loaded.invalid:
                 print(f"  {workflow.path}: not a valid workflow (see above)", file=sys.stderr)
             return 1 if loaded.invalid else 0
-        return _execute(args, loaded)
+        return _execute(args, options, loaded)
     finally:
         gc.enable()
 
@@ -167,7 +168,7 @@ def _previous_durations(store: Any, repo: str, run_id: int) -> dict[tuple[str, s
     return durations
 
 
-def _execute(args: argparse.Namespace, loaded: Any) -> int:
+def _execute(args: argparse.Namespace, options: Any, loaded: Any) -> int:
     from shipyard.backends.host import HostBackend
     from shipyard.cli.runview import make_view, render_summary
     from shipyard.engine.contexts import host_environment
@@ -195,12 +196,6 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
     )
     detail = store.get_run(run_id)
     run_dir = home / "runs" / str(run_id)
-    from shipyard.engine.environment import split_scoped
-
-    secrets, environment_secrets = split_scoped(
-        collect_pairs(args.secret, "--secret", args.secret_file)
-    )
-    variables, environment_vars = split_scoped(collect_pairs(args.var, "--var", args.var_file))
     settings = RunSettings(
         repo=repo,
         run_id=run_id,
@@ -209,25 +204,15 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         data_dir=home,
         event=event,
         backend_factory=lambda: HostBackend(kill_leftovers=False),
-        secrets=secrets,
-        vars=variables,
-        environment_secrets=environment_secrets,
-        environment_vars=environment_vars,
-        env=_with_shipyard_on_path(
-            {**host_environment(), **collect_pairs(args.env, "--env", args.env_file)}, home
-        ),
+        secrets=options.secrets,
+        vars=options.variables,
+        environment_secrets=options.environment_secrets,
+        environment_vars=options.environment_vars,
+        env=_with_shipyard_on_path({**host_environment(), **options.env}, home),
         workspace_mode="clean" if args.clean else "snapshot",
-        platforms={k.lower(): v for k, v in parse_pairs(args.platform, "--platform").items()},
-        local_actions={
-            k: Path(v).resolve() for k, v in parse_pairs(args.action, "--action").items()
-        },
-        # as GitHub's step debug logging: --debug, or ACTIONS_STEP_DEBUG=true as a secret or
-        # a variable
-        debug=args.debug
-        or any(
-            values.get("ACTIONS_STEP_DEBUG", "").strip().lower() == "true"
-            for values in (secrets, variables)
-        ),
+        platforms=options.platforms,
+        local_actions=options.actions,
+        debug=options.debug,
     )
     write_event_file(settings)
     workflows = loaded.prepare(settings)
@@ -243,8 +228,8 @@ def _execute(args: argparse.Namespace, loaded: Any) -> int:
         settings,
         workflows,
         observer,
-        max_jobs=max(1, args.jobs),
-        selection=Selection(tuple(args.job), parse_choices(args.matrix, "--matrix")),
+        max_jobs=args.jobs,
+        selection=Selection(tuple(args.job), options.matrix),
         # only an order among several jobs needs them: a one-job run skips the query
         durations=_previous_durations(store, str(repo.resolve()), run_id)
         if sum(len(w.workflow.jobs) for w in workflows) > 1

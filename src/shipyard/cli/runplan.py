@@ -201,6 +201,19 @@ def load_run(args: argparse.Namespace) -> Loaded:
     return loaded
 
 
+def check_selected_jobs(loaded: Loaded, wanted: list[str]) -> None:
+    """``-j JOB``: every job named must be a job of a workflow the event fires."""
+    if not wanted or not loaded.workflows:
+        return
+    known = {job.id for workflow, _inputs, _cron in loaded.workflows for job in workflow.jobs}
+    for job in wanted:
+        if job not in known:
+            raise UserError(
+                f"-j {job}: no job '{job}' in the workflows this event fires",
+                hint=f"their jobs: {', '.join(sorted(known))}",
+            )
+
+
 def _dispatch_inputs_error(
     path: str, definitions: Sequence[InputDefinition], problems: list[str]
 ) -> UserError:
