@@ -225,3 +225,26 @@ def test_repo_key_is_the_git_top_level_or_the_folder(
     plain = tmp_path / "plain"
     plain.mkdir()
     assert repo_key(plain) == str(plain.resolve())
+
+
+def test_a_home_that_cannot_hold_the_records_is_a_user_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    for home in (blocker, blocker / "sub"):
+        with pytest.raises(UserError) as caught:
+            SqlStore(home)
+        assert caught.value.message == (
+            f"cannot keep Shipyard's records in {home}: {blocker} is a file, not a folder"
+        )
+        assert caught.value.hint == "point SHIPYARD_HOME at a folder Shipyard can write to"
+
+
+def test_a_file_that_is_not_the_database_is_named_and_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "shipyard.db").write_bytes(b"not sqlite at all" * 100)
+    with pytest.raises(UserError) as caught:
+        SqlStore(tmp_path)
+    assert caught.value.message == (
+        f"cannot open Shipyard's records {tmp_path / 'shipyard.db'}: file is not a database"
+    )
+    assert caught.value.hint.startswith("move the file aside")
+    assert (tmp_path / "shipyard.db").read_bytes() == b"not sqlite at all" * 100

@@ -63,7 +63,40 @@ MIGRATIONS: list[str] = [
 
 
 def connect(database: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.Connection:
-    """Open (creating) the database in WAL mode and bring its schema up to date."""
+    """Open (creating) the database in WAL mode and bring its schema up to date.
+
+    A folder that cannot hold it (a file in the way, read-only, full) or a file that is
+    not Shipyard's database is a :class:`~shipyard.errors.UserError` naming the path.
+    """
+    try:
+        return _connect(database, migrations)
+    except OSError as error:
+        blocked = next(
+            (p for p in (database.parent, *database.parent.parents) if p.is_file()), None
+        )
+        why = f"{blocked} is a file, not a folder" if blocked else error.strerror or str(error)
+        raise UserError(
+            f"cannot keep Shipyard's records in {database.parent}: {why}", hint=_WHERE_HINT
+        ) from None
+    except sqlite3.DatabaseError as error:
+        raise UserError(
+            f"cannot open Shipyard's records {database}: {error}", hint=_hint(error)
+        ) from None
+
+
+_WHERE_HINT = "point SHIPYARD_HOME at a folder Shipyard can write to"
+
+
+def _hint(error: sqlite3.DatabaseError) -> str:
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return "move the file aside (Shipyard starts new records), or point SHIPYARD_HOME elsewhere"
+    if "full" in text:
+        return "free some space, or point SHIPYARD_HOME at another disk"
+    return _WHERE_HINT
+
+
+def _connect(database: Path, migrations: Sequence[str]) -> sqlite3.Connection:
     database.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(
         database, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
