@@ -79,9 +79,15 @@ def connect(database: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.C
             f"cannot keep Shipyard's records in {database.parent}: {why}", hint=_WHERE_HINT
         ) from None
     except sqlite3.DatabaseError as error:
+        if not any(words in str(error) for words in _FILE_PROBLEMS):
+            raise  # a bug (say, in a migration), not the user's folder
         raise UserError(
             f"cannot open Shipyard's records {database}: {error}", hint=_hint(error)
         ) from None
+
+
+# SQLite's words for a database file or folder it cannot use
+_FILE_PROBLEMS = ("not a database", "malformed", "unable to open", "full", "readonly", "I/O")
 
 
 _WHERE_HINT = "point SHIPYARD_HOME at a folder Shipyard can write to"
