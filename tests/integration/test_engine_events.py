@@ -405,6 +405,8 @@ def test_event_file_errors(repo: Path, tmp_path: Path) -> None:
     bad.write_text("{nope")
     array = tmp_path / "array.json"
     array.write_text("[]")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
     cases = [
         (missing, f"cannot read the event file {missing}: No such file or directory"),
         (
@@ -413,6 +415,7 @@ def test_event_file_errors(repo: Path, tmp_path: Path) -> None:
             "line 1 column 2 (char 1)",
         ),
         (array, f"{array}: the event payload must be a JSON object, not an array"),
+        (deep, f"{deep}: JSON nested too deeply to read"),
     ]
     for path, message in cases:
         with pytest.raises(UserError) as caught:

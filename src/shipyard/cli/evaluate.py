@@ -50,8 +50,9 @@ def run_jsonl(stdin: TextIO, stdout: TextIO) -> int:
             request = json.loads(line)
             if not isinstance(request, dict):
                 raise ValueError("each line must be a JSON object")
-        except ValueError as err:
-            out: dict[str, object] = {"id": None, "ok": False, "error": f"line {number}: {err}"}
+        except (ValueError, RecursionError) as err:
+            why = "JSON nested too deeply" if isinstance(err, RecursionError) else err
+            out: dict[str, object] = {"id": None, "ok": False, "error": f"line {number}: {why}"}
         else:
             contexts = request.get("contexts") or {}
             expr = request.get("expr")
@@ -134,6 +135,8 @@ def _load_contexts(path: str) -> dict[str, Any]:
         raise UserError(f"cannot read {path}: {err.strerror}") from None
     except ValueError as err:
         raise UserError(f"{path}: not valid JSON: {err}") from None
+    except RecursionError:
+        raise UserError(f"{path}: JSON nested too deeply to read") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: must hold a JSON object of contexts", hint='{"github": {...}}')
     return data

@@ -197,6 +197,8 @@ def _read_payload(path: Path) -> dict[str, Any]:
         raise UserError(f"cannot read the event file {path}: {err.strerror}", hint=hint) from None
     except ValueError as err:
         raise UserError(f"{path}: not valid JSON: {err}", hint=hint) from None
+    except RecursionError:
+        raise UserError(f"{path}: JSON nested too deeply to read", hint=hint) from None
     if not isinstance(data, dict):
         kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
         kind = kinds.get(type(data), "a number")
