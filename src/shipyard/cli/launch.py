@@ -56,8 +56,10 @@ def entry() -> NoReturn:
         status = _through_server(argv)
         if status is not None:
             _exit_like(status)
-    from shipyard.cli.main import entry as run_here
-
+    try:
+        from shipyard.cli.main import entry as run_here
+    except KeyboardInterrupt:  # Ctrl-C before the command began: die of it, no traceback
+        _exit_like(_signal.SIGINT)
     run_here(argv)
 
 

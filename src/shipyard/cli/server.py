@@ -30,6 +30,7 @@ import signal
 import socket
 import sys
 import time
+from typing import NoReturn
 
 from shipyard.cli.launch import IDLE_SECONDS, PROTOCOL, identity, socket_path
 from shipyard.valueclass import dataclass
@@ -258,12 +259,18 @@ class _Server:
             conn.close()
             self.stop()
             return
+        # The client forwards its signals as soon as it learns the child's pid; blocked
+        # from before the fork until the child has taken the client's state, one sent
+        # meanwhile stays pending in the kernel instead of being lost in CPython's
+        # after-fork reset (or raising in the middle of the set-up).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_DURING_FORK)
         try:
             pid = os.fork()
         except OSError:  # no memory or processes left: the client runs the command itself
             pid = -1
         if pid == 0:
             self._child(conn, fds, request)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         for fd in fds:
             os.close(fd)
         if pid < 0:
@@ -338,7 +345,6 @@ class _Server:
                 signal.signal(own, signal.SIG_DFL)
             for signum in request.ignored:
                 signal.signal(signum, signal.SIG_IGN)
-            signal.pthread_sigmask(signal.SIG_SETMASK, request.blocked)
             stdin, stdout, stderr, cwd = fds
             for source, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
                 os.dup2(source, target)
@@ -361,9 +367,27 @@ class _Server:
 
             traceback.print_exc()
             os._exit(3)
-        from shipyard.cli.main import entry
-
+        try:
+            # the client's mask: a signal it forwarded during the set-up is delivered now
+            signal.pthread_sigmask(signal.SIG_SETMASK, request.blocked)
+            from shipyard.cli.main import entry
+        except KeyboardInterrupt:  # Ctrl-C before the command began: die of it, as here
+            _die_of(signal.SIGINT)
         entry(request.argv)
+
+
+_HELD_DURING_FORK = frozenset(
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH")
+)
+
+
+def _die_of(signum: int) -> NoReturn:  # pragma: no cover - ends the forked child
+    """End this process by ``signum`` with its default action, as an unhandled one would."""
+    signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+    os.kill(os.getpid(), signum)
+    os._exit(128 + signum)
 
 
 def _receive(conn: socket.socket) -> tuple[Request, list[int]]:
