@@ -374,3 +374,15 @@ def _output(lines: list[str]) -> list[str]:
         elif not inside:
             out.append(line)
     return out
+
+
+def test_an_action_of_an_unknown_runtime_fails_in_the_runners_words_naming_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {".github/actions/x/action.yml": "runs:\n  using: node99\n  main: m.js\n"}
+    report, _log = run_job(tmp_path, monkeypatch, files, "      - uses: ./.github/actions/x\n")
+    assert report.result == "failure"
+    assert [a.message for a in report.annotations] == [
+        ".github/actions/x/action.yml: 'using: node99' is not supported, use 'docker', "
+        "'node12', 'node16', 'node20' or 'node24' instead."
+    ]

@@ -109,13 +109,23 @@ def _local_dir(runner: JobRunner, uses: str, workspace: Path) -> Path | None:
     return None
 
 
-def _load(directory: Path) -> ActionDefinition | str:
+_USING = ("composite", "docker", "node12", "node16", "node20", "node24")
+
+
+def _load(directory: Path, workspace: Path) -> ActionDefinition | str:
+    """The action in ``directory``, or what is wrong with it (files named as in the repository)."""
     for name in ("action.yml", "action.yaml"):
         path = directory / name
         if path.is_file():
-            action = parse_action(path.read_text(encoding="utf-8-sig"), str(path))
+            shown = path.relative_to(workspace) if path.is_relative_to(workspace) else path
+            action = parse_action(path.read_text(encoding="utf-8-sig"), str(shown))
             if not action.valid:
                 return "; ".join(d.render(with_hint=False) for d in action.diagnostics)
+            if action.using not in _USING:  # the runner's words (ActionManifestManager)
+                return (
+                    f"{shown}: 'using: {action.using}' is not supported, use 'docker', "
+                    "'node12', 'node16', 'node20' or 'node24' instead."
+                )
             return action
     return (
         f"Can't find 'action.yml' or 'action.yaml' under '{directory}'. "
@@ -148,7 +158,7 @@ def _run_local(
     directory: Path,
     given: Mapping[str, str],
 ) -> _Post | None:
-    loaded = _load(directory)
+    loaded = _load(directory, Path(ctx.workspace))
     if isinstance(loaded, str):
         _fail(ctx, loaded)
         return None
