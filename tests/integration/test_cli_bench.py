@@ -70,9 +70,11 @@ def make_project(tmp_path: Path, n: int = 2000) -> tuple[Path, str]:
     return root, git(root, "rev-parse", "HEAD")
 
 
-def test_a_3x_slowdown_fails_the_gate(tmp_path: Path) -> None:
+def test_a_10x_slowdown_fails_the_gate(tmp_path: Path) -> None:
+    # ten times the work: measured under another process's load it still shows as more
+    # than twice as slow (a 3x slowdown measured 1.99x on a loaded machine once)
     root, base = make_project(tmp_path)
-    (root / "benchmarks" / "bench_core.py").write_text(BENCH.format(n=6000))
+    (root / "benchmarks" / "bench_core.py").write_text(BENCH.format(n=20000))
     git(root, "commit", "-qam", "slower")
     status_before = git(root, "status", "--porcelain", "--ignored")
     gates, summary = tmp_path / "gates.jsonl", tmp_path / "summary.md"

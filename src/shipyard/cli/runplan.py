@@ -117,6 +117,7 @@ def load_run(args: argparse.Namespace) -> Loaded:
     """Read the workflows, build the event, decide which workflows fire."""
     from shipyard.engine.events import build_event
 
+    check_event_name(args.event)
     repo = repository_root()
     paths = args.workflow or [str(repo / WORKFLOWS_DIR)]
     files = find_workflow_files(paths)
@@ -199,6 +200,27 @@ def load_run(args: argparse.Namespace) -> Loaded:
     if args.workflow and loaded.invalid:
         raise UserError(f"{loaded.invalid[0].path} is not a valid workflow (see above)")
     return loaded
+
+
+def check_event_name(name: str) -> None:
+    """``--event``: one of the events GitHub's workflow schema knows, or a user error."""
+    import difflib
+
+    from shipyard.workflow.schema import MappingDefinition, workflow_schema
+
+    definition = workflow_schema().get_definition("on-mapping-strict")
+    assert isinstance(definition, MappingDefinition)
+    known = sorted(definition.properties)
+    if name in known and name != "workflow_call":
+        return
+    guess = difflib.get_close_matches(name.lower(), known, n=1)
+    if name == "workflow_call":
+        hint = "a workflow_call runs when another workflow calls it: run that workflow's event"
+    elif guess:
+        hint = f"did you mean --event {guess[0]}?"
+    else:
+        hint = "events: " + ", ".join(k for k in known if k != "workflow_call")
+    raise UserError(f"--event {name!r} is not an event GitHub sends to workflows", hint=hint)
 
 
 def check_selected_jobs(loaded: Loaded, wanted: list[str]) -> None:

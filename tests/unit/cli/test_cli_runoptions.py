@@ -70,3 +70,21 @@ def test_bad_options_are_refused_with_the_form_they_take(tmp_path: Path) -> None
     )
     assert refused("--report-json", "")[0] == "--report-json needs a file name"
     assert refused("--matrix", "py")[0] == "bad --matrix 'py'"
+
+
+def test_an_event_github_does_not_send_is_refused_with_a_guess() -> None:
+    from shipyard.cli.runplan import check_event_name
+
+    check_event_name("push")
+    check_event_name("workflow_dispatch")
+    with pytest.raises(UserError) as caught:
+        check_event_name("PUSH")
+    assert (caught.value.message, caught.value.hint) == (
+        "--event 'PUSH' is not an event GitHub sends to workflows",
+        "did you mean --event push?",
+    )
+    with pytest.raises(UserError) as caught:
+        check_event_name("workflow_call")
+    assert caught.value.hint == (
+        "a workflow_call runs when another workflow calls it: run that workflow's event"
+    )
