@@ -451,8 +451,12 @@ def test_pull_request_head_from_ref(repo: Path) -> None:
 def test_event_files_for_dispatch_schedule_and_workflow_run(repo: Path, tmp_path: Path) -> None:
     path = tmp_path / "event.json"
     path.write_text(json.dumps({"inputs": {"dry": True, "level": "warn", "n": 3}}))
-    dispatch = build_event(repo, name="workflow_dispatch", event_path=path, inputs={"x": "y"})
-    assert dict(dispatch.event.inputs) == {"dry": "true", "level": "warn", "n": "3"}
+    given = {"x": "y", "level": "error"}  # the file's win; --input fills in the others
+    dispatch = build_event(repo, name="workflow_dispatch", event_path=path, inputs=given)
+    assert dict(dispatch.event.inputs) == {"x": "y", "dry": "true", "level": "warn", "n": "3"}
+    path.write_text(json.dumps({"inputs": {}}))
+    dispatch = build_event(repo, name="workflow_dispatch", event_path=path, inputs=given)
+    assert dict(dispatch.event.inputs) == given
     assert dispatch.event.ref == "refs/heads/main"
     path.write_text(json.dumps({"schedule": "0 4 * * *"}))
     scheduled = build_event(repo, name="schedule", event_path=path, schedule="1 1 * * *")

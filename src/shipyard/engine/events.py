@@ -372,8 +372,9 @@ def _dispatch(
     state: _Repo, ref_arg: str | None, inputs: Mapping[str, str], given: dict[str, Any]
 ) -> _Built:
     ref, sha = _target(state, ref_arg, _text(given.get("ref")), None)
-    raw = given.get("inputs", inputs)
-    values = {str(k): _input_text(v) for k, v in raw.items()} if isinstance(raw, Mapping) else {}
+    raw = given.get("inputs")  # an event file's inputs win over --input, which fill the rest
+    from_file = raw if isinstance(raw, Mapping) else {}
+    values = {**inputs, **{str(k): _input_text(v) for k, v in from_file.items()}}
     payload = given or {
         "inputs": dict(inputs),
         "ref": ref,
