@@ -29,9 +29,18 @@ class WorkflowFile:
 
 
 def find_workflow_files(paths: list[str]) -> list[Path]:
-    """Expand files and folders into workflow files, sorted; raises for a missing path."""
+    """Expand files and folders into workflow files, sorted; raises for a missing path.
+
+    Without paths: ``.github/workflows`` here, or else at the top of the repository this
+    folder is in (as ``shipyard run`` finds it from a subfolder).
+    """
     found: list[Path] = []
-    for raw in paths or [str(WORKFLOWS_DIR)]:
+    default = WORKFLOWS_DIR
+    if not paths and not default.is_dir():
+        top = repository_root()
+        if (top / WORKFLOWS_DIR).is_dir():
+            default = top / WORKFLOWS_DIR
+    for raw in paths or [str(default)]:
         path = Path(raw)
         if path.is_dir():
             found.extend(

@@ -168,6 +168,12 @@ def test_missing_default_folder(tmp_path: Path) -> None:
     )
 
 
+def test_from_a_subfolder_the_default_is_the_repositorys_workflows(tmp_path: Path) -> None:
+    root = repo(tmp_path, {f"{W}/ci.yml": VALID, "src/pkg/__init__.py": ""})
+    proc = shipyard("validate", cwd=root / "src" / "pkg")
+    assert (proc.returncode, proc.stderr) == (0, "1 file valid\n")
+
+
 def test_default_folder_reads_only_top_level_workflow_files(tmp_path: Path) -> None:
     root = repo(
         tmp_path,
