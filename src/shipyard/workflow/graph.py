@@ -125,6 +125,11 @@ def find_graph_problems(
         edges = {k: [_fold(n) for n in v if _fold(n) in ids] for k, v in remaining.items()}
         cycle = next((c for j in job_ids if (c := _find_cycle(_fold(j), edges))), None)
         hint = f"the cycle is {_format_cycle([ids[c] for c in cycle])}" if cycle else None
+        if hint is None:  # no cycle: a need names no job (GitHub says only the above)
+            job, need = next(
+                (j, n) for j in job_ids for n in remaining[_fold(j)] if _fold(n) not in ids
+            )
+            hint = f"job '{job}' needs '{need}', which is no job of this workflow"
         return [GraphProblem(None, NO_ROOT, hint=hint)]
     unsatisfied = [j for j in job_ids if remaining[_fold(j)]]
     queue = list(ready)

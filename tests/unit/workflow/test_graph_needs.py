@@ -83,7 +83,7 @@ def test_workflow_without_a_root_job() -> None:
 def test_workflow_without_a_root_job_and_no_cycle() -> None:
     [problem] = find_graph_problems(["a"], {"a": ["x"]})
     assert problem.message == "The workflow must contain at least one job with no dependencies."
-    assert problem.hint is None
+    assert problem.hint == "job 'a' needs 'x', which is no job of this workflow"
 
 
 def test_problems_keep_file_order_and_need_order() -> None:
