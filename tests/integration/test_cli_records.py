@@ -242,7 +242,7 @@ def test_show_json(project: Project) -> None:
         (
             ("logs", "1", "nope"),
             "no job 'nope' in run 1\n\n"
-            "hint: jobs in run 1: 'test (3.11)', 'test (3.12)', deploy, ruff",
+            "hint: jobs in run 1: 'test (3.11)', 'test (3.12)', Deploy, Ruff",
         ),
     ],
 )
@@ -256,6 +256,8 @@ def test_logs_of_one_job(project: Project) -> None:
     proc = project.shipyard("logs", "1", "ci/TEST (3.12)")
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "testing on 2\ndone\n", "")
     assert project.shipyard("logs", "1", "Ruff").stdout == "All checks passed!\n"
+    # the name the summary table gives it works too
+    assert project.shipyard("logs", "1", "CI / test (3.12)").stdout == "testing on 2\ndone\n"
 
 
 def test_logs_of_all_jobs(project: Project) -> None:

@@ -77,16 +77,24 @@ def pick_job(detail: RunDetail, text: str) -> JobRecord:
 
 
 def _labels(detail: RunDetail, job: JobRecord) -> set[str]:
-    labels = {job.job_key, job.job_id, job.name, f"{_workflow_name(detail, job)}/{job.job_key}"}
+    workflow = _workflow_name(detail, job)
+    labels = {
+        job.job_key,
+        job.job_id,
+        job.name,
+        f"{workflow}/{job.job_key}",
+        f"{workflow} / {job.name}",  # as the summary table and `shipyard show` name it
+    }
     return {label.casefold() for label in labels}
 
 
 def _choices(detail: RunDetail, jobs: list[JobRecord]) -> list[str]:
-    """Each job's key, qualified by its workflow where keys repeat."""
-    keys = [j.job_key for j in jobs]
+    """Each job's name, qualified by its workflow's where names repeat, as the table
+    shows them (every form of them is accepted back)."""
+    names = [j.name for j in jobs]
     return [
         shlex.quote(
-            j.job_key if keys.count(j.job_key) == 1 else f"{_workflow_name(detail, j)}/{j.job_key}"
+            j.name if names.count(j.name) == 1 else f"{_workflow_name(detail, j)} / {j.name}"
         )
         for j in jobs
     ]
