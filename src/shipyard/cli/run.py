@@ -139,8 +139,8 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run:
             from shipyard.cli.runplan import print_plan
 
-            print_plan(loaded)
-            return 0 if not loaded.invalid else 1
+            planned = print_plan(loaded, args.job, options.matrix)
+            return 0 if planned and not loaded.invalid else 1
         if not loaded.workflows:
             print("no workflow fires for this event", file=sys.stderr)
             for workflow, reason in loaded.skipped:

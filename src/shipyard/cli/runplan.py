@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -252,13 +252,20 @@ def _dispatch_inputs_error(
     )
 
 
-def print_plan(loaded: Loaded) -> None:
-    """``--dry-run``: what would run, and what would not and why; nothing executes."""
+def print_plan(
+    loaded: Loaded,
+    selected: Sequence[str] = (),
+    matrix: Mapping[str, tuple[str, ...]] | None = None,
+) -> bool:
+    """``--dry-run``: what would run (``-j`` and ``--matrix`` applied), and what would not
+    and why; nothing executes. False when a workflow cannot be planned."""
+    from shipyard.engine.run import matrix_matches
     from shipyard.plan.planner import plan_workflow
 
     github = loaded.event.github
     sha = str(github.get("sha", ""))[:12]
     print(f"event {loaded.event.event.name} on {github.get('ref', '')} at {sha}")
+    planned = True
     for workflow, inputs, _cron in loaded.workflows:
         print(f"\n{workflow.path} ({workflow.display_name}): would run")
         try:
@@ -267,8 +274,14 @@ def print_plan(loaded: Loaded) -> None:
             )
         except UserError as error:
             print(f"  cannot plan: {error.message}")
+            planned = False
             continue
+        wanted = _with_needs(selected, {job.job_id: job.needs for job in plan.jobs})
         for job in plan.jobs:
+            if wanted is not None and job.job_id not in wanted:
+                continue
+            if matrix and not job.deferred and not matrix_matches(job.matrix, matrix):
+                continue
             needs = f"  (needs {', '.join(job.needs)})" if job.needs else ""
             if job.deferred:
                 print(f"  - {job.name}: matrix decided at run time ({job.deferred_reason}){needs}")
@@ -278,3 +291,18 @@ def print_plan(loaded: Loaded) -> None:
         print(f"\n{workflow.path} ({workflow.display_name}): not fired: {reason}")
     for workflow in loaded.invalid:
         print(f"\n{workflow.path}: invalid (see the errors above)")
+    return planned
+
+
+def _with_needs(selected: Sequence[str], needs: Mapping[str, Sequence[str]]) -> set[str] | None:
+    """The jobs ``-j`` selects and every job they need, transitively (None: all jobs)."""
+    if not selected:
+        return None
+    wanted: set[str] = set()
+    todo = [j for j in selected if j in needs]
+    while todo:
+        job = todo.pop()
+        if job not in wanted:
+            wanted.add(job)
+            todo.extend(n for n in needs.get(job, ()) if n in needs)
+    return wanted

@@ -279,15 +279,7 @@ class RunEngine:
         does not have filters nothing. A job without a matrix is kept whole."""
         if not self.selection.matrix:
             return instances
-        wanted: dict[str, tuple[str, ...]] = {}
-        for key, values in self.selection.matrix.items():
-            wanted[key.lower()] = (*wanted.get(key.lower(), ()), *values)
-        kept = []
-        for inst in instances:
-            matrix = {str(k).lower(): v for k, v in (inst.matrix or {}).items()}
-            if all(_display(matrix[k]) in wanted[k] for k in wanted.keys() & matrix.keys()):
-                kept.append(inst)
-        return tuple(kept)
+        return tuple(i for i in instances if matrix_matches(i.matrix, self.selection.matrix))
 
     def _job_concurrency(
         self, run: WorkflowRun, job: Job, contexts: Mapping[str, object]
@@ -411,6 +403,17 @@ def _skip_reason(job: Job, needs: Mapping[str, Mapping[str, object]]) -> str:
     if unmet and job.if_.expression == "success()":
         return f"needed job{'s' if len(unmet) > 1 else ''} did not succeed: {', '.join(unmet)}"
     return f"if: {job.if_.expression}"
+
+
+def matrix_matches(
+    matrix: Mapping[str, object] | None, wanted: Mapping[str, tuple[str, ...]]
+) -> bool:
+    """Whether a combination passes ``--matrix`` (see ``RunEngine._filter_matrix``)."""
+    allowed: dict[str, tuple[str, ...]] = {}
+    for key, choices in wanted.items():
+        allowed[key.lower()] = (*allowed.get(key.lower(), ()), *choices)
+    combination = {str(k).lower(): v for k, v in (matrix or {}).items()}
+    return all(_display(combination[k]) in allowed[k] for k in allowed.keys() & combination.keys())
 
 
 def _display(value: object) -> str:
