@@ -118,9 +118,14 @@ def load_run(args: argparse.Namespace) -> Loaded:
     from shipyard.engine.events import build_event
 
     check_event_name(args.event)
+    if (args.input or args.input_file) and args.event != "workflow_dispatch":
+        raise UserError(
+            f"--input applies to workflow_dispatch, not {args.event}",
+            hint="add --event workflow_dispatch",
+        )
     repo = repository_root()
     paths = args.workflow or [str(repo / WORKFLOWS_DIR)]
-    files = find_workflow_files(paths)
+    files = list(dict.fromkeys(find_workflow_files(paths)))  # a file named twice runs once
     if not files:
         raise UserError(
             f"no workflow files in {paths[0]}",
