@@ -270,6 +270,7 @@ def _execute(args: argparse.Namespace, options: Any, loaded: Any) -> int:
         f" (details: shipyard show {detail.run.number})",
         file=sys.stderr,
     )
+    _hint_when_no_job_ran(reports)
     if args.report_json:
         from shipyard.cli.runreport import write_report
         from shipyard.tools.gatefile import read_gates
@@ -281,6 +282,26 @@ def _execute(args: argparse.Namespace, options: Any, loaded: Any) -> int:
         shutil.rmtree(run_dir / "jobs", ignore_errors=True)
     store.close()
     return 0 if result.conclusion == "success" and not loaded.invalid else 1
+
+
+def _hint_when_no_job_ran(reports: list[Any]) -> None:
+    """Every job skipped for want of a runner: say how to run them here anyway."""
+    prefix = "no runner for labels "
+    if not reports or any(r.result != "skipped" for r in reports):
+        return
+    labels = sorted(
+        {
+            r.skip_reason[len(prefix) :].split(", ")[0]
+            for r in reports
+            if (r.skip_reason or "").startswith(prefix)
+        }
+    )
+    if labels:
+        print(
+            f"hint: no job ran: this host serves Linux runners; to run a job for "
+            f"{labels[0]} here anyway: shipyard run --platform {labels[0]}=host",
+            file=sys.stderr,
+        )
 
 
 def _kill_step_processes() -> None:
