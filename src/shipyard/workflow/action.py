@@ -8,7 +8,7 @@ composite steps), and how it runs — ``composite`` steps, a JavaScript entry po
 
 from __future__ import annotations
 
-from shipyard.diagnostics import Diagnostic, Severity
+from shipyard.diagnostics import Diagnostic, Severity, Span
 from shipyard.valueclass import dataclass, field
 from shipyard.workflow.convert.context import ConvertContext
 from shipyard.workflow.convert.steps import convert_steps
@@ -80,6 +80,10 @@ def parse_action(text: str, path: str) -> ActionDefinition:
             spec = value if isinstance(value, MappingToken) else MappingToken()
             outputs.append((str(key), spec.get("value")))
     runs = root.get("runs")
+    if runs is None:  # the schema's required property (GitHub's words)
+        diagnostics.append(Diagnostic("Required property is missing: runs", Span(path)))
+    elif isinstance(runs, MappingToken) and runs.get("using") is None:
+        diagnostics.append(Diagnostic("Required property is missing: using", runs.span))
     runs = runs if isinstance(runs, MappingToken) else MappingToken()
     using = (_text(runs.get("using")) or "").lower()
     steps: tuple[Step, ...] = ()
