@@ -53,7 +53,10 @@ def _parse(argv: Sequence[str]) -> tuple[argparse.Namespace, str | None]:
             importlib.import_module(module_name).add_parser(sub, name, help_text)
         elif not alone:
             sub.add_parser(name, help=help_text)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # told with the command's own usage, not the top level's
+        command = sub.choices.get(args.command) if args.command else None
+        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_help()
         return args, None

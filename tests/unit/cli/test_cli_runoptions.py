@@ -88,3 +88,16 @@ def test_an_event_github_does_not_send_is_refused_with_a_guess() -> None:
     assert caught.value.hint == (
         "a workflow_call runs when another workflow calls it: run that workflow's event"
     )
+
+
+def test_an_unknown_option_is_told_with_the_commands_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from shipyard.cli.main import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["logs", "1", "a", "b"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: shipyard logs ")
+    assert err.endswith("shipyard logs: error: unrecognized arguments: b\n")
