@@ -58,6 +58,17 @@ def find_workflow_files(paths: list[str]) -> list[Path]:
     return found
 
 
+class NotUtf8Error(UserError):
+    """A workflow file that is not UTF-8, with where its first bad byte is."""
+
+    def __init__(self, path: Path, offset: int, line: int, column: int) -> None:
+        super().__init__(
+            f"{path}: not valid UTF-8 (byte {offset})",
+            hint="GitHub reads workflow files as UTF-8; re-save the file in that encoding",
+        )
+        self.line, self.column = line, column
+
+
 def read_workflow_file(path: Path) -> WorkflowFile:
     """Read a workflow file as UTF-8 (a BOM is allowed); raises a UserError if unreadable."""
     try:
@@ -67,14 +78,14 @@ def read_workflow_file(path: Path) -> WorkflowFile:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise UserError(
-            f"{path}: not valid UTF-8 (byte {err.start})",
-            hint="GitHub reads workflow files as UTF-8; re-save the file in that encoding",
-        ) from None
-    return WorkflowFile(path=path, display_path=_display(path), text=text)
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise NotUtf8Error(path, err.start, line, column) from None
+    return WorkflowFile(path=path, display_path=display_path(path), text=text)
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """``path`` as messages show it: relative to the working folder when under it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

@@ -140,14 +140,14 @@ def test_a_file_that_is_not_utf8_is_one_problem_among_others(tmp_path: Path) -> 
     proc = shipyard("validate", cwd=root)
     assert proc.returncode == 1
     assert proc.stdout == (
-        f"{W}/a.yml: not valid UTF-8 (byte 67)\n"
+        f"{W}/a.yml (Line: 6, Col: 22): not valid UTF-8 (byte 67)\n"
         "  hint: GitHub reads workflow files as UTF-8; re-save the file in that encoding\n"
     )
     assert proc.stderr == "1 of 2 files invalid: 1 error\n"
     data = json.loads(shipyard("validate", "--json", cwd=root).stdout)
     assert data[f"{W}/a.yml"] == {
         "valid": False,
-        "errors": [{"message": "not valid UTF-8 (byte 67)", "line": None, "column": None}],
+        "errors": [{"message": "not valid UTF-8 (byte 67)", "line": 6, "column": 22}],
         "summary": {"events": [], "job_ids": [], "jobs": []},
     }
     assert data[f"{W}/b.yml"]["valid"] is True

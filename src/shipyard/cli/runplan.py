@@ -160,6 +160,10 @@ def load_run(args: argparse.Namespace) -> Loaded:
     for path in files:
         try:
             source = read_workflow_file(path)
+        except UserError as error:  # unreadable: this workflow is invalid, the others run
+            parsed.append(_unreadable(path, error))
+            continue
+        try:
             cached = cache.load(source.text, source.display_path)
             parsed.append(_read(repo, source, cache) if cached is None else cached)
         except Exception as error:  # raised in file order, after the event's own errors
@@ -205,6 +209,17 @@ def load_run(args: argparse.Namespace) -> Loaded:
     if args.workflow and loaded.invalid:
         raise UserError(f"{loaded.invalid[0].path} is not a valid workflow (see above)")
     return loaded
+
+
+def _unreadable(path: Path, error: UserError) -> Workflow:
+    """A workflow file that cannot be read, as an invalid workflow of that path."""
+    from shipyard.cli.validate import unreadable_diagnostic
+    from shipyard.repository import display_path
+    from shipyard.workflow.model import Workflow
+
+    shown = display_path(path)
+    problem = unreadable_diagnostic(path, error, shown)
+    return Workflow(shown, None, None, (), (), diagnostics=(problem,))
 
 
 def check_event_name(name: str) -> None:

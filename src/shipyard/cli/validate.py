@@ -79,6 +79,13 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(not r.valid for r in results) else 0
 
 
+def unreadable_diagnostic(path: Path, error: UserError, shown: str) -> Diagnostic:
+    """A workflow file that cannot be read, as a problem of that file (where it is known)."""
+    message = error.message.removeprefix(f"{path}: ")
+    line, column = getattr(error, "line", None), getattr(error, "column", None)
+    return Diagnostic(message, Span(shown, line, column), hint=error.hint)
+
+
 def validate_file(path: Path, root: Path) -> FileResult:
     """Read and check one file, following local reusable-workflow calls under ``root``."""
     from shipyard.workflow.reader import parse_workflow
@@ -86,9 +93,7 @@ def validate_file(path: Path, root: Path) -> FileResult:
     try:
         source = read_workflow_file(path)
     except UserError as error:  # unreadable: a problem of this file, not of the run
-        shown = _display(path)
-        message = error.message.removeprefix(f"{path}: ")
-        return FileResult(shown, (Diagnostic(message, Span(shown), hint=error.hint),))
+        return FileResult(_display(path), (unreadable_diagnostic(path, error, _display(path)),))
     fetch = local_workflow_fetcher(root)
     workflow = parse_workflow(source.text, source.display_path, fetch=fetch, complete=True)
     diagnostics = tuple(_at_shown_path(d, root) for d in workflow.diagnostics)
