@@ -195,7 +195,12 @@ class _Session:
             if not self.depth_reported:
                 self.depth_reported = True
                 message = f"Nested reusable workflow depth exceeded {self.max_nesting}."
-                self.diagnostics.append(Diagnostic(message))
+                where = job.uses_span.prefix().removesuffix(": ") if job.uses_span else caller
+                hint = (
+                    f"{where} calls {job.uses} at depth {depth}: a workflow that calls "
+                    "itself, directly or through others, never ends"
+                )
+                self.diagnostics.append(Diagnostic(message, hint=hint))
             return job
         name = file_identifier(job.uses)
         try:

@@ -142,6 +142,11 @@ def test_nesting_depth() -> None:
     text = "on: push\njobs:\n  l0:\n    uses: ./.github/workflows/l1.yml\n"
     workflow = parse(text, files, max_nesting=2)
     assert errors(workflow) == ["Nested reusable workflow depth exceeded 2."]
+    (problem,) = workflow.diagnostics
+    assert problem.hint == (
+        "./.github/workflows/l2.yml (Line: 4, Col: 11) calls ./.github/workflows/l3.yml at "
+        "depth 3: a workflow that calls itself, directly or through others, never ends"
+    )
     called = workflow.jobs[0].called
     assert called is not None and called.jobs[0].called is not None
     assert called.jobs[0].called.jobs[0].called is None
