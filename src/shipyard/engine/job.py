@@ -115,8 +115,10 @@ def run_script(
     """
     try:
         shell = resolve_shell(shell_name, which_factory(ctx.env if env is None else env))
-    except ShellError as error:
-        ctx.error(error.message + (f" ({error.hint})" if error.hint else ""))
+    except ShellError as error:  # shells are looked up on the step's own PATH
+        searched = (ctx.env if env is None else env).get("PATH", "")
+        hint = f"{error.hint}; " if error.hint else ""
+        ctx.error(f"{error.message} ({hint}the step's PATH is '{searched}')")
         ctx.failed = True
         return
     path = ctx.temp / script_file_name(shell_name, f"{name}_{time.time_ns()}")
