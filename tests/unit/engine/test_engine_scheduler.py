@@ -162,19 +162,22 @@ def test_cancel_stops_running_and_pending_jobs() -> None:
     assert results["w:b"].result == "cancelled"
 
 
-def test_job_concurrency_group_serialises_jobs() -> None:
-    script = Script(hold={"w:a"})
-    nodes = [Node("w:a"), Node("w:b")]
-    prepare = simple_prepare(group="deploy")
-    scheduler = Scheduler(nodes, prepare, script.run, max_jobs=4)
+def _runs_after(nodes: list[Node], prepare: object, first: str, second: str) -> None:
+    """``second`` waits while ``first`` (held) runs, and starts once it ended."""
+    script = Script(hold={first})
+    scheduler = Scheduler(nodes, prepare, script.run, max_jobs=4)  # type: ignore[arg-type]
     thread, results = run_in_thread(scheduler)
-    script.wait_for("start w:a#0")
+    script.wait_for(f"start {first}#0")
     time.sleep(0.05)
-    assert "start w:b#0" not in script.log
-    script.let_go("w:a#0")
+    assert f"start {second}#0" not in script.log
+    script.let_go(f"{first}#0")
     thread.join(5)
-    assert script.log.index("end w:a#0") < script.log.index("start w:b#0")
-    assert results["w:b"].result == "success"
+    assert script.log.index(f"end {first}#0") < script.log.index(f"start {second}#0")
+    assert results[second].result == "success"
+
+
+def test_job_concurrency_group_serialises_jobs() -> None:
+    _runs_after([Node("w:a"), Node("w:b")], simple_prepare(group="deploy"), "w:a", "w:b")
 
 
 def test_cancel_in_progress_cancels_the_holder() -> None:
@@ -246,21 +249,12 @@ def _listened() -> tuple[list[tuple[str, str, object]], object]:
 
 
 def test_group_names_ignore_case_and_workflow_and_job_groups_are_one_namespace() -> None:
-    script = Script(hold={"one:a"})
-    nodes = [Node("one:a", workflow_group="Deploy"), Node("two:b")]
-
     def prepare(node: Node, needs: Mapping[str, NodeResult], cancelled: bool) -> Preparation:
         group = "deploy" if node.key == "two:b" else None
         return Preparation(instances=(Instance(node.key, 0, group=group),))
 
-    thread, results = run_in_thread(Scheduler(nodes, prepare, script.run, max_jobs=4))
-    script.wait_for("start one:a#0")
-    time.sleep(0.05)
-    assert "start two:b#0" not in script.log
-    script.let_go("one:a#0")
-    thread.join(5)
-    assert script.log.index("end one:a#0") < script.log.index("start two:b#0")
-    assert results["two:b"].result == "success"
+    nodes = [Node("one:a", workflow_group="Deploy"), Node("two:b")]
+    _runs_after(nodes, prepare, "one:a", "two:b")
 
 
 def test_matrix_legs_hold_their_group_each_and_a_newer_waiting_leg_replaces_the_older() -> None:
