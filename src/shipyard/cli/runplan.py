@@ -224,15 +224,13 @@ def _unreadable(path: Path, error: UserError) -> Workflow:
 
 def check_event_name(name: str) -> None:
     """``--event``: one of the events GitHub's workflow schema knows, or a user error."""
+    from shipyard.workflow.triggers import EVENT_NAMES
+
+    if name in EVENT_NAMES and name != "workflow_call":
+        return
     import difflib
 
-    from shipyard.workflow.schema import MappingDefinition, workflow_schema
-
-    definition = workflow_schema().get_definition("on-mapping-strict")
-    assert isinstance(definition, MappingDefinition)
-    known = sorted(definition.properties)
-    if name in known and name != "workflow_call":
-        return
+    known = sorted(EVENT_NAMES)
     guess = difflib.get_close_matches(name.lower(), known, n=1)
     if name == "workflow_call":
         hint = "a workflow_call runs when another workflow calls it: run that workflow's event"

@@ -74,6 +74,20 @@ class Event:
     skip_ci: str | None = None  # what in the head commit's message asks to skip CI
 
 
+# The events a workflow's `on:` may name (GitHub's workflow schema, `on-mapping-strict`;
+# a unit test keeps the two the same).
+EVENT_NAMES = frozenset(
+    {
+        "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment",
+        "deployment_status", "discussion", "discussion_comment", "fork", "gollum",
+        "image_version", "issue_comment", "issues", "label", "merge_group", "milestone",
+        "page_build", "project", "project_card", "project_column", "public", "pull_request",
+        "pull_request_comment", "pull_request_review", "pull_request_review_comment",
+        "pull_request_target", "push", "registry_package", "release", "repository_dispatch",
+        "schedule", "status", "watch", "workflow_call", "workflow_dispatch", "workflow_run",
+    }
+)  # fmt: skip
+
 _SKIP_MARKERS = ("[skip ci]", "[ci skip]", "[no ci]", "[skip actions]", "[actions skip]")
 
 

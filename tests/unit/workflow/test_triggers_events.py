@@ -295,3 +295,12 @@ def test_skip_ci_stops_push_and_pull_request_workflows_that_would_fire() -> None
     target = workflow(EventConfig("pull_request_target"))
     event = Event("pull_request_target", action="opened", base_ref="main", skip_ci="[skip ci]")
     assert match_workflow(target, event).fires
+
+
+def test_the_event_names_are_those_of_githubs_workflow_schema() -> None:
+    from shipyard.workflow.schema import MappingDefinition, workflow_schema
+    from shipyard.workflow.triggers import EVENT_NAMES
+
+    definition = workflow_schema().get_definition("on-mapping-strict")
+    assert isinstance(definition, MappingDefinition)
+    assert set(definition.properties) == EVENT_NAMES
