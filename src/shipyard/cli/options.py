@@ -13,13 +13,7 @@ def parse_pairs(values: list[str], option: str) -> dict[str, str]:
 
     The value may contain ``=``; a missing ``=`` or an empty name is a user error.
     """
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UserError(f"bad {option} {item!r}", hint=f"write it as {option} NAME=VALUE")
-        out[key.strip()] = value
-    return out
+    return {key: choices[-1] for key, choices in parse_choices(values, option).items()}
 
 
 def parse_choices(values: list[str], option: str) -> dict[str, tuple[str, ...]]:

@@ -23,6 +23,7 @@ def test_a_dotenv_file_reads_as_act_reads_its_secrets(tmp_path: Path) -> None:
         "EMPTY=\n"
         "HASH=a#b\n"
         "NO_INTERPOLATION=${PLAIN}\n"
+        "production:DEPLOY_KEY=scoped to an environment\n"
         "PLAIN=later wins\n",
         encoding="utf-8",
     )
@@ -34,6 +35,7 @@ def test_a_dotenv_file_reads_as_act_reads_its_secrets(tmp_path: Path) -> None:
         "EMPTY": "",
         "HASH": "a#b",
         "NO_INTERPOLATION": "${PLAIN}",
+        "production:DEPLOY_KEY": "scoped to an environment",
     }
 
 
