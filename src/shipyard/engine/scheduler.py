@@ -79,8 +79,6 @@ class Preparation:
     result_if_skipped: str = "skipped"  # "cancelled" when skipped by a cancellation
     fail_fast: bool = True
     max_parallel: int | None = None
-    group: str | None = None  # the job-level concurrency group of instances without one
-    cancel_in_progress: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,11 +210,9 @@ class Scheduler:
             groups.append(
                 (node.workflow_group, "wf:" + _workflow_of(node.key), node.workflow_cancel)
             )
-        prep = state.prep
-        group = instance.group if instance.group is not None else prep.group if prep else None
-        if group:
-            cancel = instance.cancel_in_progress or bool(prep and prep.cancel_in_progress)
-            groups.append((group, f"{node.key}#{instance.index}", cancel))
+        if instance.group:
+            holder = f"{node.key}#{instance.index}"
+            groups.append((instance.group, holder, instance.cancel_in_progress))
         out = []
         for name, holder, cancel in groups:
             folded = name.casefold()  # "prod" and "Prod" are one group, as on GitHub

@@ -63,14 +63,22 @@ class Script:
             self.release.setdefault(name, threading.Event()).set()
 
 
-def simple_prepare(count: Mapping[str, int] | None = None, **extra: object):  # type: ignore[no-untyped-def]
+def simple_prepare(  # type: ignore[no-untyped-def]
+    count: Mapping[str, int] | None = None,
+    group: str | None = None,
+    cancel_in_progress: bool = False,
+    **extra: object,
+):
     def prepare(node: Node, needs: Mapping[str, NodeResult], cancelled: bool) -> Preparation:
         if cancelled:
             return Preparation(skip_reason="cancelled", result_if_skipped="cancelled")
         if any(r.result != "success" for r in needs.values()):
             return Preparation(skip_reason="a needed job did not succeed")
         n = (count or {}).get(node.key, 1)
-        instances = tuple(Instance(node.key, i) for i in range(n))
+        instances = tuple(
+            Instance(node.key, i, group=group, cancel_in_progress=cancel_in_progress)
+            for i in range(n)
+        )
         return Preparation(instances=instances, **extra)  # type: ignore[arg-type]
 
     return prepare
